@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+// mxaudit: an auditor of inbound-mail transport security for fleets of domains.
+// docs/ARCHITECTURE.md maps these targets; keep both in step.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "mxaudit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mxaudit", targets: ["mxaudit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries behind small system-library targets; shim headers turn macros and
+        // variadic functions into typed, prefixed (mxa_) inline functions.
+        .systemLibrary(name: "CMXAuditLDNS", path: "Sources/CMXAuditLDNS", pkgConfig: "ldns",
+                       providers: [.apt(["libldns-dev"])]),
+        .systemLibrary(name: "CMXAuditCurl", path: "Sources/CMXAuditCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMXAuditOpenSSL", path: "Sources/CMXAuditOpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // Pure Swift: evidence, inventory and result types. No C, no I/O.
+        .target(name: "MXAuditModel", swiftSettings: strictSettings),
+        // Dedicated threads for blocking C calls, so they never starve the cooperative pool.
+        .target(name: "MXAuditExecutor", swiftSettings: strictSettings),
+        // YAML inputs with file:line:column for every problem (inventory, rule sets, waivers, config).
+        .target(name: "MXAuditYAML",
+                dependencies: ["MXAuditModel", .product(name: "Yams", package: "Yams")],
+                swiftSettings: strictSettings),
+        // Inventory files (YAML, CSV) → validated Inventory, with file:line:column errors.
+        .target(name: "MXAuditInventory",
+                dependencies: ["MXAuditModel", "MXAuditYAML"],
+                swiftSettings: strictSettings),
+        // DNS over libldns; DNSSEC validation from a trust anchor.
+        .target(name: "MXAuditDNS",
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "CMXAuditLDNS"],
+                swiftSettings: strictSettings),
+        // SMTP STARTTLS probe and TLS/DANE analysis over OpenSSL.
+        .target(name: "MXAuditTLS",
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "CMXAuditOpenSSL"],
+                swiftSettings: strictSettings),
+        // HTTPS fetches (MTA-STS policies) over libcurl.
+        .target(name: "MXAuditHTTPS",
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "CMXAuditCurl"],
+                swiftSettings: strictSettings),
+        // Rule sets: the catalogue of shipped and user rule-set files.
+        .target(name: "MXAuditRules",
+                dependencies: ["MXAuditModel", "MXAuditYAML"],
+                swiftSettings: strictSettings),
+        // The thin command-line tool.
+        .executableTarget(name: "mxaudit",
+                          dependencies: [
+                              "MXAuditModel", "MXAuditInventory", "MXAuditRules", "MXAuditDNS",
+                              "MXAuditTLS", "MXAuditHTTPS",
+                              .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                              .product(name: "Yams", package: "Yams"),
+                          ],
+                          swiftSettings: strictSettings),
+
+        .testTarget(name: "MXAuditModelTests", dependencies: ["MXAuditModel"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditExecutorTests", dependencies: ["MXAuditExecutor"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditInventoryTests",
+                    dependencies: ["MXAuditInventory", "MXAuditModel", "MXAuditRules"],
+                    resources: [.copy("Fixtures")],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditBindingsTests",
+                    dependencies: ["MXAuditDNS", "MXAuditTLS", "MXAuditHTTPS"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditCLITests", dependencies: ["mxaudit"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "TestbedTests", swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,103 @@
+import CMXAuditLDNS
+
+/// One resource record copied out of an ldns packet into Swift values.
+public struct DNSRecord: Sendable, Equatable, Hashable {
+    /// Owner name, lower case, without the final dot.
+    public var name: String
+    public var type: UInt16
+    public var ttl: UInt32
+    /// The RDATA fields in presentation format (ldns's text for each field).
+    public var fields: [String]
+    /// The RDATA in wire format.
+    public var rdata: [UInt8]
+}
+
+/// An owned ldns packet: built as a query or parsed from wire format, freed with its owner.
+public final class DNSMessage {
+    let packet: UnsafeMutablePointer<ldns_pkt>
+
+    private init(owning packet: UnsafeMutablePointer<ldns_pkt>) { self.packet = packet }
+
+    deinit { ldns_pkt_free(packet) }
+
+    /// Parses a wire-format DNS message.
+    public convenience init(wire: [UInt8]) throws(LDNSError) {
+        var parsed: UnsafeMutablePointer<ldns_pkt>?
+        let status = wire.withUnsafeBufferPointer { buffer in
+            ldns_wire2pkt(&parsed, buffer.baseAddress, buffer.count)
+        }
+        try check(status, "parse DNS message of \(wire.count) bytes")
+        guard let parsed else { throw LDNSError(LDNS_STATUS_NULL, "parse DNS message") }
+        self.init(owning: parsed)
+    }
+
+    /// A query with RD, EDNS0 (DO set so signatures come back) and CD when asked (so bogus data
+    /// reaches mxaudit's own validator instead of turning into SERVFAIL).
+    public convenience init(query name: String, type: UInt16, dnssecOK: Bool = true, checkingDisabled: Bool = true,
+                            id: UInt16 = UInt16.random(in: 0...UInt16.max)) throws(LDNSError) {
+        guard let owner = ldns_dname_new_frm_str(name) else {
+            throw LDNSError(LDNS_STATUS_DOMAINNAME_OVERFLOW, "make query name '\(name)'")
+        }
+        guard let query = ldns_pkt_query_new(owner, ldns_rr_type(rawValue: UInt32(type)), LDNS_RR_CLASS_IN, UInt16(LDNS_RD)) else {
+            throw LDNSError(LDNS_STATUS_MEM_ERR, "make query for '\(name)'")
+        }
+        ldns_pkt_set_id(query, id)
+        ldns_pkt_set_edns_udp_size(query, 1232)
+        ldns_pkt_set_edns_do(query, dnssecOK ? 1 : 0)
+        ldns_pkt_set_cd(query, checkingDisabled ? 1 : 0)
+        self.init(owning: query)
+    }
+
+    public var id: UInt16 { ldns_pkt_id(packet) }
+    public var rcode: UInt8 { UInt8(ldns_pkt_get_rcode(packet).rawValue) }
+    public var isTruncated: Bool { ldns_pkt_tc(packet) != 0 }
+    public var authenticatedData: Bool { ldns_pkt_ad(packet) != 0 }
+
+    /// The message in wire format.
+    public func wire() throws(LDNSError) -> [UInt8] {
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        try check(ldns_pkt2wire(&bytes, packet, &size), "encode DNS message")
+        guard let bytes else { return [] }
+        defer { free(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: size))
+    }
+
+    public var answer: [DNSRecord] { Self.records(ldns_pkt_answer(packet)) }
+    public var authority: [DNSRecord] { Self.records(ldns_pkt_authority(packet)) }
+    public var additional: [DNSRecord] { Self.records(ldns_pkt_additional(packet)) }
+
+    static func records(_ list: UnsafeMutablePointer<ldns_rr_list>?) -> [DNSRecord] {
+        guard let list else { return [] }
+        return (0..<ldns_rr_list_rr_count(list)).compactMap { index in
+            ldns_rr_list_rr(list, index).map(record)
+        }
+    }
+
+    static func record(_ rr: UnsafeMutablePointer<ldns_rr>) -> DNSRecord {
+        let owner = text(ldns_rr_owner(rr)).lowercased()
+        var fields: [String] = []
+        var rdata: [UInt8] = []
+        for index in 0..<ldns_rr_rd_count(rr) {
+            guard let rdf = ldns_rr_rdf(rr, index) else { continue }
+            fields.append(text(rdf))
+            if let data = ldns_rdf_data(rdf) {
+                rdata.append(contentsOf: UnsafeBufferPointer(start: data, count: ldns_rdf_size(rdf)))
+            }
+        }
+        return DNSRecord(name: owner.hasSuffix(".") ? String(owner.dropLast()) : owner,
+                         type: UInt16(ldns_rr_get_type(rr).rawValue), ttl: ldns_rr_ttl(rr),
+                         fields: fields, rdata: rdata)
+    }
+
+    /// An rdf in presentation format; ldns allocates the string and we free it.
+    static func text(_ rdf: UnsafePointer<ldns_rdf>?) -> String {
+        guard let rdf, let cString = ldns_rdf2str(rdf) else { return "" }
+        defer { free(cString) }
+        return String(cString: cString)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
