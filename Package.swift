@@ -48,24 +48,34 @@ let package = Package(
         .target(name: "MXAuditTLS",
                 dependencies: ["MXAuditModel", "MXAuditExecutor", "CMXAuditOpenSSL"],
                 swiftSettings: strictSettings),
-        // HTTPS fetches (MTA-STS policies) over libcurl.
+        // HTTPS fetches (MTA-STS policies) over libcurl; certificates read through MXAuditTLS.
         .target(name: "MXAuditHTTPS",
-                dependencies: ["MXAuditModel", "MXAuditExecutor", "CMXAuditCurl"],
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditTLS", "CMXAuditCurl"],
                 swiftSettings: strictSettings),
+        // Pure parsers of published text: MTA-STS TXT and policy, TLS-RPT, SPF, DMARC, DKIM keys.
+        .target(name: "MXAuditRecords", dependencies: ["MXAuditModel"], swiftSettings: strictSettings),
         // Rule sets: the catalogue of shipped and user rule-set files.
         .target(name: "MXAuditRules",
                 dependencies: ["MXAuditModel", "MXAuditYAML"],
                 swiftSettings: strictSettings),
+        // The audit engine: collects the evidence of every domain with the DNS, TLS and HTTPS collectors.
+        .target(name: "MXAuditEngine",
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditDNS", "MXAuditTLS", "MXAuditHTTPS", "MXAuditRecords"],
+                swiftSettings: strictSettings),
+        // Reports over evidence and results (terminal text now; HTML, JUnit and JSON with issue #9).
+        .target(name: "MXAuditReports", dependencies: ["MXAuditModel"], swiftSettings: strictSettings),
         // The thin command-line tool.
         .executableTarget(name: "mxaudit",
                           dependencies: [
-                              "MXAuditModel", "MXAuditInventory", "MXAuditRules", "MXAuditDNS",
-                              "MXAuditTLS", "MXAuditHTTPS",
+                              "MXAuditModel", "MXAuditInventory", "MXAuditRules", "MXAuditEngine",
+                              "MXAuditReports",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Yams", package: "Yams"),
                           ],
                           swiftSettings: strictSettings),
 
+        // Shared by the test targets: the testbed's settings and running external tools off the pool.
+        .target(name: "MXAuditTestSupport", path: "Tests/MXAuditTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "MXAuditModelTests", dependencies: ["MXAuditModel"],
                     swiftSettings: strictSettings),
         .testTarget(name: "MXAuditExecutorTests", dependencies: ["MXAuditExecutor"],
@@ -77,8 +87,17 @@ let package = Package(
         .testTarget(name: "MXAuditBindingsTests",
                     dependencies: ["MXAuditDNS", "MXAuditTLS", "MXAuditHTTPS"],
                     swiftSettings: strictSettings),
-        .testTarget(name: "MXAuditCLITests", dependencies: ["mxaudit"],
+        .testTarget(name: "MXAuditRecordsTests", dependencies: ["MXAuditRecords", "MXAuditModel"],
                     swiftSettings: strictSettings),
-        .testTarget(name: "TestbedTests", swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditDNSTests", dependencies: ["MXAuditDNS", "MXAuditModel", "MXAuditExecutor", "MXAuditTestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditTLSTests", dependencies: ["MXAuditTLS", "MXAuditModel", "MXAuditExecutor", "MXAuditTestSupport"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditHTTPSTests",
+                    dependencies: ["MXAuditHTTPS", "MXAuditRecords", "MXAuditModel", "MXAuditExecutor", "MXAuditTestSupport"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditCLITests", dependencies: ["mxaudit", "MXAuditTestSupport"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "TestbedTests", dependencies: ["MXAuditTestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -46,4 +46,22 @@ static inline unsigned long mxa_ERR_take(char *buffer, size_t length) {
     while ((next = ERR_get_error()) != 0) { (void)next; }
     return code;
 }
+/// Per-connection versions of the context macros above (capability probes pin one SSL, not the context).
+static inline int mxa_SSL_set_min_proto_version(SSL *ssl, int version) {
+    return (int)SSL_set_min_proto_version(ssl, version);
+}
+static inline int mxa_SSL_set_max_proto_version(SSL *ssl, int version) {
+    return (int)SSL_set_max_proto_version(ssl, version);
+}
+static inline int mxa_SSL_set1_groups_list(SSL *ssl, const char *list) {
+    return (int)SSL_set1_groups_list(ssl, list);
+}
+static inline long mxa_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
+/// Options for probing servers as a sending MTA would: accept servers without secure
+/// renegotiation (RFC 5746) and never compress. SSL_OP_* are built by a macro Swift cannot import.
+static inline uint64_t mxa_probe_options(void) { return SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_COMPRESSION; }
+/// DANE-EE(3) ignores names (RFC 7671 §5.1); OpenSSL checks them unless told not to.
+static inline unsigned long mxa_DANE_FLAG_NO_DANE_EE_NAMECHECKS(void) { return DANE_FLAG_NO_DANE_EE_NAMECHECKS; }
+static inline STACK_OF(X509) *mxa_sk_X509_new_null(void) { return sk_X509_new_null(); }
+static inline int mxa_sk_X509_push(STACK_OF(X509) *stack, X509 *certificate) { return sk_X509_push(stack, certificate); }
 #endif

@@ -63,6 +63,7 @@ public final class DNSMessage {
         return Array(UnsafeBufferPointer(start: bytes, count: size))
     }
 
+    public var question: [DNSRecord] { Self.records(ldns_pkt_question(packet)) }
     public var answer: [DNSRecord] { Self.records(ldns_pkt_answer(packet)) }
     public var authority: [DNSRecord] { Self.records(ldns_pkt_authority(packet)) }
     public var additional: [DNSRecord] { Self.records(ldns_pkt_additional(packet)) }

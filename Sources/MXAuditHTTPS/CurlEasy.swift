@@ -1,11 +1,14 @@
 import CMXAuditCurl
 import Foundation
+import MXAuditExecutor
 
 /// One owned curl easy handle with typed option setters. Not shared between threads: each
 /// transfer makes its own on the blocking executor.
 public final class CurlEasy {
     let handle: UnsafeMutableRawPointer
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
+    /// Callback contexts curl may use until the handle is cleaned up (the socket guard).
+    private var contexts: [AnyObject] = []
     /// curl writes its detailed message here (CURLOPT_ERRORBUFFER); it must outlive the transfer.
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
@@ -26,7 +29,7 @@ public final class CurlEasy {
         errorBuffer.deallocate()
     }
 
-    private func check(_ code: CURLcode) throws(CurlError) {
+    func check(_ code: CURLcode) throws(CurlError) {
         guard code != CURLE_OK else { return }
         throw CurlError(code, detail: String(cString: errorBuffer))
     }
@@ -56,7 +59,11 @@ public final class CurlEasy {
 
     /// Runs the transfer, delivering body bytes to `onData`; returning false from it aborts
     /// the transfer (curl then reports CURLE_WRITE_ERROR).
-    public func perform(onData: @escaping ([UInt8]) -> Bool) throws(CurlError) {
+    ///
+    /// `beforeRequest` runs once the connection and its TLS handshake are up, right before the
+    /// request is sent (`tlsVersion` is readable there); returning false stops the transfer
+    /// without sending anything (curl then reports CURLE_ABORTED_BY_CALLBACK).
+    public func perform(beforeRequest: (() -> Bool)? = nil, onData: @escaping ([UInt8]) -> Bool) throws(CurlError) {
         let sink = DataSink(onData)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
@@ -68,8 +75,56 @@ public final class CurlEasy {
             let bytes = Array(UnsafeRawBufferPointer(start: data, count: length))
             return sink.deliver(bytes) ? length : 0
         })
+        let gate = beforeRequest.map { Unmanaged.passRetained(RequestGate($0)) }
+        defer { gate?.release() }
+        try check(mxa_curl_setopt_pointer(handle, CURLOPT_PREREQDATA, gate?.toOpaque()))
+        try check(mxa_curl_setopt_prereq_function(handle, gate == nil ? nil : { raw, _, _, _, _ in
+            guard let raw else { return Int32(CURL_PREREQFUNC_OK) }
+            let gate = Unmanaged<RequestGate>.fromOpaque(raw).takeUnretainedValue()
+            return Int32(gate.allow() ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT)
+        }))
         errorBuffer[0] = 0
         try check(curl_easy_perform(handle))
+    }
+
+    /// Lets cancelling `token` shut down the transfer's sockets, so a blocked perform returns.
+    public func shutDownSockets(on token: CancellationToken) throws(CurlError) {
+        let guardian = CurlSocketGuard()
+        contexts.append(guardian) // curl closes sockets through it until the handle is cleaned up
+        let context = Unmanaged.passUnretained(guardian).toOpaque()
+        try check(mxa_curl_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context))
+        try check(mxa_curl_setopt_opensocket_function(handle) { raw, _, address in
+            guard let raw, let address else { return CURL_SOCKET_BAD }
+            return Unmanaged<CurlSocketGuard>.fromOpaque(raw).takeUnretainedValue().open(address.pointee)
+        })
+        try check(mxa_curl_setopt_pointer(handle, CURLOPT_CLOSESOCKETDATA, context))
+        try check(mxa_curl_setopt_closesocket_function(handle) { raw, socket in
+            guard let raw else { return close(socket) }
+            return Unmanaged<CurlSocketGuard>.fromOpaque(raw).takeUnretainedValue().close(socket)
+        })
+        token.onCancel { guardian.cancel() }
+    }
+
+    /// The TLS version of the connection in use ("TLSv1.3"); only during a transfer, e.g. in `beforeRequest`.
+    public var tlsVersion: String? { mxa_curl_tls_version(handle).map { String(cString: $0) } }
+
+    /// The server's certificate chain as PEM texts, leaf first, after a transfer with
+    /// CURLOPT_CERTINFO set (curl records it even when the host name check then fails).
+    public var certificateChainPEM: [String] {
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        guard mxa_curl_getinfo_certinfo(handle, &info) == CURLE_OK, let info, let lists = info.pointee.certinfo else { return [] }
+        var chain: [String] = []
+        for index in 0..<Int(max(info.pointee.num_of_certs, 0)) {
+            var node = lists[index]
+            while let entry = node {
+                if let data = entry.pointee.data {
+                    let field = String(cString: data)
+                    if field.hasPrefix("Cert:") { chain.append(String(field.dropFirst(5))) }
+                }
+                node = entry.pointee.next
+            }
+        }
+        return chain
     }
 
     public func info(long info: CURLINFO) -> Int? {
@@ -88,6 +143,11 @@ public final class CurlEasy {
         _ = globalInit
         return String(cString: curl_version())
     }
+}
+
+private final class RequestGate {
+    let allow: () -> Bool
+    init(_ allow: @escaping () -> Bool) { self.allow = allow }
 }
 
 private final class DataSink {

@@ -8,6 +8,10 @@ public struct AuditSettings: Sendable, Equatable, Codable {
     public var concurrency: Int
     public var timeoutSeconds: Double
     public var rulesetsDirectory: String?
+    /// `validate` (mxaudit's own DNSSEC validation) or `resolver` (trust the resolver's AD bit).
+    public var dnssecMode: DNSSECModeSetting
+    /// The EHLO name the SMTP probe announces; nil: this machine's FQDN (or "localhost").
+    public var heloName: String?
 
     public static let defaultDatabase = "mxaudit.sqlite"
     public static let defaultConcurrency = 256
@@ -16,7 +20,8 @@ public struct AuditSettings: Sendable, Equatable, Codable {
     public init(resolver: String? = nil, trustAnchor: String? = nil, caFile: String? = nil,
                 database: String = AuditSettings.defaultDatabase, outputDirectory: String? = nil,
                 concurrency: Int = AuditSettings.defaultConcurrency,
-                timeoutSeconds: Double = AuditSettings.defaultTimeoutSeconds, rulesetsDirectory: String? = nil) {
+                timeoutSeconds: Double = AuditSettings.defaultTimeoutSeconds, rulesetsDirectory: String? = nil,
+                dnssecMode: DNSSECModeSetting = .validate, heloName: String? = nil) {
         self.resolver = resolver
         self.trustAnchor = trustAnchor
         self.caFile = caFile
@@ -25,5 +30,12 @@ public struct AuditSettings: Sendable, Equatable, Codable {
         self.concurrency = concurrency
         self.timeoutSeconds = timeoutSeconds
         self.rulesetsDirectory = rulesetsDirectory
+        self.dnssecMode = dnssecMode
+        self.heloName = heloName
     }
+}
+
+/// How DNSSEC verdicts are reached (`--dnssec`).
+public enum DNSSECModeSetting: String, Sendable, Codable, CaseIterable {
+    case validate, resolver
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MXAuditModel
 
 /// Options every auditing subcommand shares; each can also come from the config file.
 struct CommonOptions: ParsableArguments {
@@ -29,7 +30,14 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory of rule-set files (default: the shipped rulesets/).", valueName: "DIR"))
     var rulesetsDir: String?
 
+    @Option(name: .long, help: ArgumentHelp("DNSSEC: 'validate' (mxaudit's own validation, default) or 'resolver' (trust the resolver's AD bit).", valueName: "MODE"))
+    var dnssec: String?
+
+    @Option(name: .long, help: ArgumentHelp("The EHLO name of the SMTP probe (default: this machine's FQDN).", valueName: "NAME"))
+    var helo: String?
+
     func validate() throws {
+        if let dnssec, DNSSECModeSetting(rawValue: dnssec) == nil { throw ValidationError("--dnssec must be 'validate' or 'resolver'") }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let timeout, !(timeout > 0 && timeout <= 3600) { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
     }

@@ -20,23 +20,6 @@ struct AuditCommand: AsyncParsableCommand {
     }
 }
 
-struct CheckCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
-        abstract: "Collect and print the evidence for domains given on the command line (no inventory)."
-    )
-
-    @Argument(help: ArgumentHelp("Domains to check.", valueName: "DOMAIN"))
-    var domains: [String]
-
-    @Flag(name: .long, help: "Print the evidence as JSON.")
-    var json = false
-
-    @OptionGroup var options: CommonOptions
-
-    func run() async throws { throw MXAuditExit.notYetAvailable("'mxaudit check'", issue: 4) }
-}
-
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",

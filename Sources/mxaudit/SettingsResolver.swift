@@ -4,7 +4,7 @@ import MXAuditYAML
 
 /// Merges the config file and the command line (the command line wins) into `AuditSettings`.
 enum SettingsResolver {
-    static let configKeys = ["resolver", "trust_anchor", "ca_file", "db", "out", "concurrency", "timeout", "rulesets_dir"]
+    static let configKeys = ["resolver", "trust_anchor", "ca_file", "db", "out", "concurrency", "timeout", "rulesets_dir", "dnssec", "helo"]
 
     static func resolve(_ options: CommonOptions) throws -> AuditSettings {
         var settings = AuditSettings()
@@ -19,6 +19,8 @@ enum SettingsResolver {
         if let value = options.concurrency { settings.concurrency = value }
         if let value = options.timeout { settings.timeoutSeconds = value }
         if let value = options.rulesetsDir { settings.rulesetsDirectory = value }
+        if let value = options.dnssec.flatMap(DNSSECModeSetting.init(rawValue:)) { settings.dnssecMode = value }
+        if let value = options.helo { settings.heloName = value }
         return settings
     }
 
@@ -49,6 +51,12 @@ enum SettingsResolver {
             }
         }
         if let value = mapping["rulesets_dir"]?.nonEmptyString("a directory path") { settings.rulesetsDirectory = value }
+        if let node = mapping["dnssec"], let text = node.string("'validate' or 'resolver'") {
+            if let mode = DNSSECModeSetting(rawValue: text) { settings.dnssecMode = mode } else {
+                node.report("'dnssec' must be 'validate' or 'resolver', not '\(text)'")
+            }
+        }
+        if let value = mapping["helo"]?.nonEmptyString("a host name") { settings.heloName = value }
         try document.throwIfIssues()
     }
 }

@@ -10,13 +10,22 @@ public struct TLSRPTEvidence: Sendable, Equatable, Codable {
 }
 
 public struct TLSRPTRecord: Sendable, Equatable, Codable {
-    /// Reporting URIs; only `mailto:` and `https:` are valid.
+    /// Reporting URIs as published; only `mailto:` and `https:` are valid.
     public var rua: [String]
-    public var findings: [LintFinding]
+    /// Why senders cannot use the record: `multiple_records`, `syntax`, `rua_missing`,
+    /// `rua_invalid`, `rua_scheme`.
+    public var errors: [LintFinding]
+    /// `duplicate_field`.
+    public var warnings: [LintFinding]
 
-    public init(rua: [String], findings: [LintFinding]) {
+    public var isValid: Bool { errors.isEmpty }
+    /// Every finding, errors first (for display).
+    public var findings: [LintFinding] { errors + warnings }
+
+    public init(rua: [String], errors: [LintFinding], warnings: [LintFinding]) {
         self.rua = rua
-        self.findings = findings
+        self.errors = errors
+        self.warnings = warnings
     }
 }
 
@@ -33,20 +42,41 @@ public struct SPFEvidence: Sendable, Equatable, Codable {
 
 public struct SPFRecord: Sendable, Equatable, Codable {
     public var text: String
-    /// The qualifier of `all` ("-", "~", "?", "+"), nil when there is no `all`.
+    /// The qualifier of `all` ("-", "~", "?", "+"), taken through `redirect=` when the record
+    /// has no `all` of its own; nil when neither gives one (the result is then neutral).
     public var allQualifier: String?
-    /// DNS-querying terms counted with includes followed (limit 10, §4.6.4).
+    /// The `redirect=` target, when the record has one.
+    public var redirect: String?
+    /// DNS-querying terms (include, a, mx, ptr, exists, redirect) counted with includes and
+    /// redirects followed, as if every term were evaluated (limit 10, RFC 7208 §4.6.4).
     public var dnsLookups: Int
-    /// Lookups that returned no data (limit 2).
+    /// Lookups that found nothing (NXDOMAIN or NODATA; limit 2, RFC 7208 §4.6.4).
     public var voidLookups: Int
-    public var findings: [LintFinding]
+    /// False when a lookup failed, a macro could not be expanded without a sender, or the
+    /// evaluation stopped at its bound: the two counts are then lower bounds.
+    public var lookupsComplete: Bool
+    /// What makes receivers return permerror: `multiple_records`, `syntax`, `too_many_lookups`,
+    /// `too_many_void_lookups`, `include_loop`, `include_missing`, `include_multiple`,
+    /// `redirect_missing`, `mx_too_many_names`.
+    public var errors: [LintFinding]
+    /// `no_all`, `terms_after_all`, `redirect_ignored`, `ptr_discouraged`, `macro_not_expanded`,
+    /// `lookup_failed`, `evaluation_stopped`.
+    public var warnings: [LintFinding]
 
-    public init(text: String, allQualifier: String?, dnsLookups: Int, voidLookups: Int, findings: [LintFinding]) {
+    public var isValid: Bool { errors.isEmpty }
+    /// Every finding, errors first (for display).
+    public var findings: [LintFinding] { errors + warnings }
+
+    public init(text: String, allQualifier: String?, redirect: String?, dnsLookups: Int, voidLookups: Int,
+                lookupsComplete: Bool, errors: [LintFinding], warnings: [LintFinding]) {
         self.text = text
         self.allQualifier = allQualifier
+        self.redirect = redirect
         self.dnsLookups = dnsLookups
         self.voidLookups = voidLookups
-        self.findings = findings
+        self.lookupsComplete = lookupsComplete
+        self.errors = errors
+        self.warnings = warnings
     }
 }
 
@@ -62,24 +92,37 @@ public struct DMARCEvidence: Sendable, Equatable, Codable {
 }
 
 public struct DMARCRecord: Sendable, Equatable, Codable {
-    public var policy: String
+    /// `none`, `quarantine` or `reject`; nil when `p` is missing or invalid.
+    public var policy: String?
     public var subdomainPolicy: String?
+    /// `pct`, 100 when absent or invalid.
     public var percentage: Int
     public var rua: [String]
     public var ruf: [String]
-    /// External report destinations and whether they authorised this domain (RFC 7489 §7.1).
-    public var externalAuthorisations: [String: Bool]
-    public var findings: [LintFinding]
+    /// Per external report domain (RFC 7489 §7.1): `present(true)` when
+    /// `<domain>._report._dmarc.<destination>` has a `v=DMARC1` record, `present(false)` when it
+    /// has TXT records but none of them, `absent` when it does not exist, `error` when unknown.
+    public var externalAuthorisations: [String: Observation<Bool>]
+    /// `multiple_records`, `syntax`, `p_missing`, `p_invalid`, `sp_invalid`, `pct_invalid`,
+    /// `rua_invalid`, `ruf_invalid`, `adkim_invalid`, `aspf_invalid`.
+    public var errors: [LintFinding]
+    /// `duplicate_tag`, `uri_scheme`, `external_not_checked`.
+    public var warnings: [LintFinding]
 
-    public init(policy: String, subdomainPolicy: String?, percentage: Int, rua: [String], ruf: [String],
-                externalAuthorisations: [String: Bool], findings: [LintFinding]) {
+    public var isValid: Bool { errors.isEmpty }
+    /// Every finding, errors first (for display).
+    public var findings: [LintFinding] { errors + warnings }
+
+    public init(policy: String?, subdomainPolicy: String?, percentage: Int, rua: [String], ruf: [String],
+                externalAuthorisations: [String: Observation<Bool>], errors: [LintFinding], warnings: [LintFinding]) {
         self.policy = policy
         self.subdomainPolicy = subdomainPolicy
         self.percentage = percentage
         self.rua = rua
         self.ruf = ruf
         self.externalAuthorisations = externalAuthorisations
-        self.findings = findings
+        self.errors = errors
+        self.warnings = warnings
     }
 }
 
@@ -105,18 +148,29 @@ public struct DKIMSelectorEvidence: Sendable, Equatable, Codable {
     }
 }
 
+/// One DKIM key record (RFC 6376 §3.6.1, RFC 8463).
 public struct DKIMKey: Sendable, Equatable, Codable {
-    /// "rsa" or "ed25519".
+    /// The `k=` tag: "rsa" (the default) or "ed25519"; other values are kept and are an error.
     public var keyType: String
+    /// RSA modulus bits, 256 for Ed25519; nil when revoked or unreadable.
     public var keyBits: Int?
     /// True when `p=` is empty: the key was revoked.
     public var revoked: Bool
-    public var findings: [LintFinding]
+    /// Why verifiers cannot use the key: `version_invalid`, `key_type_unknown`, `p_missing`,
+    /// `p_invalid`, `key_unreadable`, `key_type_mismatch`.
+    public var errors: [LintFinding]
+    /// `multiple_records`, `testing`, `sha1_only`, `rsa_pkcs1_key`, `ed25519_spki`.
+    public var warnings: [LintFinding]
 
-    public init(keyType: String, keyBits: Int?, revoked: Bool, findings: [LintFinding]) {
+    public var isValid: Bool { errors.isEmpty }
+    /// Every finding, errors first (for display).
+    public var findings: [LintFinding] { errors + warnings }
+
+    public init(keyType: String, keyBits: Int?, revoked: Bool, errors: [LintFinding], warnings: [LintFinding]) {
         self.keyType = keyType
         self.keyBits = keyBits
         self.revoked = revoked
-        self.findings = findings
+        self.errors = errors
+        self.warnings = warnings
     }
 }

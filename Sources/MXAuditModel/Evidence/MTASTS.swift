@@ -22,40 +22,62 @@ public struct MTASTSEvidence: Sendable, Equatable, Codable {
     }
 }
 
-/// The `v=STSv1` TXT record.
+/// The `v=STSv1` TXT record, or the reason discovery cannot use the published one(s).
 public struct STSRecord: Sendable, Equatable, Codable {
-    public var id: String
-    /// Extension fields, kept for display; unknown ones are ignored by the protocol.
+    /// The policy id: 1–32 letters and digits; nil when missing or invalid.
+    public var id: String?
+    /// Extension fields, kept for display; the protocol ignores them.
     public var extensions: [String: String]
-    public var findings: [LintFinding]
+    /// Why senders cannot use the record (`multiple_records`, `id_missing`, `id_invalid`, `syntax`).
+    public var errors: [LintFinding]
+    /// What works but deserves attention (`duplicate_field`).
+    public var warnings: [LintFinding]
 
-    public init(id: String, extensions: [String: String], findings: [LintFinding]) {
+    /// Whether senders would go on to fetch the policy.
+    public var isValid: Bool { errors.isEmpty && id != nil }
+    /// Every finding, errors first (for display).
+    public var findings: [LintFinding] { errors + warnings }
+
+    public init(id: String?, extensions: [String: String], errors: [LintFinding], warnings: [LintFinding]) {
         self.id = id
         self.extensions = extensions
-        self.findings = findings
+        self.errors = errors
+        self.warnings = warnings
     }
 }
 
-/// One HTTPS fetch: what came back, bounded.
+/// One HTTPS fetch: the TLS facts of the connection and what came back, bounded.
 public struct HTTPFetch: Sendable, Equatable, Codable {
     public var url: String
-    public var status: Int
+    /// The server address the connection went to.
+    public var address: String?
+    /// The HTTP status; nil when no request was sent because the certificate failed WebPKI
+    /// validation (then `webPKI` names the problem and there is never a body or a policy).
+    public var status: Int?
     public var contentType: String?
-    /// The `Location` of a 3xx; redirects are never followed.
+    /// The `Location` of a 3xx, as an absolute URL; redirects are never followed.
     public var redirectLocation: String?
-    /// The body, at most the cap, decoded as UTF-8 with invalid bytes replaced.
+    /// The body decoded as UTF-8 with invalid bytes replaced: whole for a 200, at most
+    /// `displayBytes` otherwise (an error page is kept only to show it).
     public var body: String
+    /// Body bytes received.
     public var bodyBytes: Int
+    /// True when `body` holds less than was received.
     public var truncated: Bool
+    /// "TLSv1.3", "TLSv1.2", …
     public var tlsVersion: String?
     /// The server's leaf certificate.
     public var certificate: CertificateInfo?
     public var webPKI: CertificateVerdict
 
-    public init(url: String, status: Int, contentType: String?, redirectLocation: String?, body: String,
-                bodyBytes: Int, truncated: Bool, tlsVersion: String?, certificate: CertificateInfo?,
+    /// How much of a non-200 body the evidence keeps.
+    public static let displayBytes = 4096
+
+    public init(url: String, address: String?, status: Int?, contentType: String?, redirectLocation: String?,
+                body: String, bodyBytes: Int, truncated: Bool, tlsVersion: String?, certificate: CertificateInfo?,
                 webPKI: CertificateVerdict) {
         self.url = url
+        self.address = address
         self.status = status
         self.contentType = contentType
         self.redirectLocation = redirectLocation
@@ -68,17 +90,22 @@ public struct HTTPFetch: Sendable, Equatable, Codable {
     }
 }
 
-/// An MTA-STS policy (RFC 8461 §3.2).
+/// An MTA-STS policy (RFC 8461 §3.2), read twice: by the strict RFC grammar and as tolerant
+/// senders read it.
 public struct MTASTSPolicy: Sendable, Equatable, Codable {
     public enum Mode: String, Sendable, Codable { case enforce, testing, none }
 
+    /// The strict reading: each field only when its value is valid under the RFC.
     public var version: String?
     public var mode: Mode?
     public var mx: [String]
     public var maxAge: Int?
-    /// Errors under the strict grammar (the policy is invalid when any exist).
+    /// Unknown fields (`name: value`), kept for display; the protocol ignores them. First wins.
+    public var extensions: [String: String]
+    /// Errors under the strict grammar (the policy is invalid when any exist), with line numbers.
     public var errors: [LintFinding]
-    /// Differences between the strict reading and the lenient reading of major senders, with line numbers.
+    /// Every line the lenient reading takes differently from the strict one, plus duplicates
+    /// that were ignored, with line numbers.
     public var warnings: [LintFinding]
     /// The policy as a lenient sender would read it.
     public var lenientMode: Mode?
@@ -87,12 +114,14 @@ public struct MTASTSPolicy: Sendable, Equatable, Codable {
 
     public var isValid: Bool { errors.isEmpty }
 
-    public init(version: String?, mode: Mode?, mx: [String], maxAge: Int?, errors: [LintFinding],
-                warnings: [LintFinding], lenientMode: Mode?, lenientMX: [String], lenientMaxAge: Int?) {
+    public init(version: String?, mode: Mode?, mx: [String], maxAge: Int?, extensions: [String: String] = [:],
+                errors: [LintFinding], warnings: [LintFinding], lenientMode: Mode?, lenientMX: [String],
+                lenientMaxAge: Int?) {
         self.version = version
         self.mode = mode
         self.mx = mx
         self.maxAge = maxAge
+        self.extensions = extensions
         self.errors = errors
         self.warnings = warnings
         self.lenientMode = lenientMode

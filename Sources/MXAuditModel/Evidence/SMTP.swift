@@ -31,10 +31,13 @@ public struct SMTPEndpointEvidence: Sendable, Equatable, Codable {
     public var capabilities: Observation<TLSCapabilities>
     /// Milliseconds from connect to QUIT.
     public var durationMilliseconds: Int
+    /// Connections the main probe needed: 2 when the first met 421/4xx and the one retry was made.
+    public var attempts: Int
 
     public init(address: String, family: AddressFamily, serverName: String, banner: Observation<SMTPReply>,
                 ehlo: Observation<SMTPReply>, starttlsOffered: Bool?, starttlsReply: Observation<SMTPReply>,
-                tls: Observation<TLSSession>, capabilities: Observation<TLSCapabilities>, durationMilliseconds: Int) {
+                tls: Observation<TLSSession>, capabilities: Observation<TLSCapabilities>, durationMilliseconds: Int,
+                attempts: Int = 1) {
         self.address = address
         self.family = family
         self.serverName = serverName
@@ -45,6 +48,7 @@ public struct SMTPEndpointEvidence: Sendable, Equatable, Codable {
         self.tls = tls
         self.capabilities = capabilities
         self.durationMilliseconds = durationMilliseconds
+        self.attempts = attempts
     }
 }
 
@@ -136,6 +140,9 @@ public struct DANEVerdict: Sendable, Equatable, Codable {
         case valid
         /// A secure TLSA RRset exists and nothing matched.
         case invalid
+        /// A secure TLSA RRset exists but holds no usable record (only usages 0/1 or malformed data):
+        /// TLS is mandatory, the certificate is not authenticated (RFC 7672 §2.2, §3.1.3).
+        case unusable
         /// No secure TLSA RRset: DANE does not apply.
         case notApplicable = "not_applicable"
         /// The TLSA RRset itself could not be established (lookup failure, bogus).
@@ -161,20 +168,30 @@ public struct DANEVerdict: Sendable, Equatable, Codable {
 public struct TLSCapabilities: Sendable, Equatable, Codable {
     /// Per version ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"): accepted or not; missing when not tried.
     public var versions: [String: Bool]
-    /// Whether every suite the server chose offers forward secrecy with AEAD.
+    /// Whether every suite in `ciphers` offers forward secrecy with AEAD (ECDHE/DHE with AEAD, or TLS 1.3).
     public var forwardSecretAEAD: Bool
-    /// Suites the server chose per version.
+    /// The suite the server chose per accepted version when offered the default list.
     public var ciphers: [String: String]
     /// Groups the server accepted.
     public var groups: [String]
     /// NCSC-NL style rating: `good`, `sufficient`, `phase_out`, `insufficient`.
     public var rating: String
+    /// Suites the server accepted when offered only suites below "sufficient" (empty: it refused them).
+    public var legacySuites: [String]
+    /// Why the rating is not better, one sentence per finding (empty for `good`).
+    public var ratingReasons: [String]
+    /// Probes that could not be made (timeout, 421 …): the versions or suites they would have shown are unknown.
+    public var incomplete: [String]
 
-    public init(versions: [String: Bool], forwardSecretAEAD: Bool, ciphers: [String: String], groups: [String], rating: String) {
+    public init(versions: [String: Bool], forwardSecretAEAD: Bool, ciphers: [String: String], groups: [String], rating: String,
+                legacySuites: [String] = [], ratingReasons: [String] = [], incomplete: [String] = []) {
         self.versions = versions
         self.forwardSecretAEAD = forwardSecretAEAD
         self.ciphers = ciphers
         self.groups = groups
         self.rating = rating
+        self.legacySuites = legacySuites
+        self.ratingReasons = ratingReasons
+        self.incomplete = incomplete
     }
 }

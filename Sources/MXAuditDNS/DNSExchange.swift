@@ -1,0 +1,146 @@
+import Foundation
+import MXAuditExecutor
+import MXAuditModel
+
+/// One query/response exchange with one server over UDP or TCP, on the calling (blocking) thread.
+/// Every phase is bounded by the deadline; responses are bounded in size; the socket is shut down
+/// when the token is cancelled so that a blocked call returns.
+enum DNSExchange {
+    /// The largest UDP answer accepted (we advertise 1232, the DNS-flag-day size; allow slack).
+    static let maxUDPSize = 4096
+    /// The largest TCP answer accepted (the DNS message limit).
+    static let maxTCPSize = 65_535
+
+    struct Failed: Error {
+        var failure: Failure
+        init(_ kind: Failure.Kind, _ message: String) { failure = Failure(kind, message) }
+    }
+
+    static func udp(_ query: [UInt8], server: ResolverAddress, deadline: ContinuousClock.Instant,
+                    token: CancellationToken, matches: ([UInt8]) -> Bool) throws(Failed) -> [UInt8] {
+        let socket = try open(server, type: SOCK_DGRAM, token: token)
+        defer { closeSocket(socket, token: token) }
+        try connect(socket, server, deadline: deadline)
+        let sent = query.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+        guard sent == query.count else { throw Failed(.network, "cannot send to \(server): \(String(cString: strerror(errno)))") }
+        var buffer = [UInt8](repeating: 0, count: maxUDPSize)
+        while true {
+            try wait(socket, for: Int16(POLLIN), server: server, deadline: deadline, token: token)
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failed(.network, "\(server) refused or unreachable: \(String(cString: strerror(errno)))")
+            }
+            let answer = Array(buffer.prefix(count))
+            // Ignore datagrams that do not answer this query (spoofing, late answers).
+            if matches(answer) { return answer }
+        }
+    }
+
+    static func tcp(_ query: [UInt8], server: ResolverAddress, deadline: ContinuousClock.Instant,
+                    token: CancellationToken) throws(Failed) -> [UInt8] {
+        let socket = try open(server, type: SOCK_STREAM, token: token)
+        defer { closeSocket(socket, token: token) }
+        try connect(socket, server, deadline: deadline)
+        var framed = [UInt8(query.count >> 8), UInt8(query.count & 0xFF)]
+        framed += query
+        try writeAll(socket, framed, server: server, deadline: deadline, token: token)
+        let header = try readExactly(socket, 2, server: server, deadline: deadline, token: token)
+        let length = Int(header[0]) << 8 | Int(header[1])
+        guard length >= 12 else { throw Failed(.protocolViolation, "\(server) sent a \(length)-byte TCP DNS message") }
+        return try readExactly(socket, min(length, maxTCPSize), server: server, deadline: deadline, token: token)
+    }
+
+    private static func open(_ server: ResolverAddress, type: __socket_type, token: CancellationToken) throws(Failed) -> Int32 {
+        let socket = Glibc.socket(server.isIPv6 ? AF_INET6 : AF_INET, Int32(type.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard socket >= 0 else { throw Failed(.local, "cannot open a socket: \(String(cString: strerror(errno)))") }
+        token.onCancel { shutdown(socket, Int32(SHUT_RDWR)) }
+        return socket
+    }
+
+    private static func closeSocket(_ socket: Int32, token: CancellationToken) {
+        token.clearHandlers()
+        close(socket)
+    }
+
+    private static func connect(_ socket: Int32, _ server: ResolverAddress, deadline: ContinuousClock.Instant) throws(Failed) {
+        var result: Int32
+        if server.isIPv6 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = server.port.bigEndian
+            inet_pton(AF_INET6, server.host, &address.sin6_addr)
+            result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = server.port.bigEndian
+            inet_pton(AF_INET, server.host, &address.sin_addr)
+            result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+        guard result != 0 else { return }
+        guard errno == EINPROGRESS else { throw Failed(.network, "cannot connect to \(server): \(String(cString: strerror(errno)))") }
+        var pollSet = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+        let remaining = milliseconds(until: deadline)
+        guard remaining > 0, poll(&pollSet, 1, remaining) == 1 else { throw Failed(.timeout, "connecting to \(server) timed out") }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)
+        guard error == 0 else { throw Failed(.network, "cannot connect to \(server): \(String(cString: strerror(error)))") }
+    }
+
+    private static func wait(_ socket: Int32, for events: Int16, server: ResolverAddress, deadline: ContinuousClock.Instant,
+                             token: CancellationToken) throws(Failed) {
+        while true {
+            if token.isCancelled { throw Failed(.cancelled, "the query to \(server) was cancelled") }
+            let remaining = milliseconds(until: deadline)
+            guard remaining > 0 else { throw Failed(.timeout, "resolver \(server) did not answer in time") }
+            var pollSet = pollfd(fd: socket, events: events, revents: 0)
+            let ready = poll(&pollSet, 1, remaining)
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR { throw Failed(.local, "poll failed: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    private static func writeAll(_ socket: Int32, _ bytes: [UInt8], server: ResolverAddress, deadline: ContinuousClock.Instant,
+                                 token: CancellationToken) throws(Failed) {
+        var offset = 0
+        while offset < bytes.count {
+            try wait(socket, for: Int16(POLLOUT), server: server, deadline: deadline, token: token)
+            let written = bytes.withUnsafeBytes { send(socket, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if written < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failed(.network, "sending to \(server) failed: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+
+    private static func readExactly(_ socket: Int32, _ count: Int, server: ResolverAddress, deadline: ContinuousClock.Instant,
+                                    token: CancellationToken) throws(Failed) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            try wait(socket, for: Int16(POLLIN), server: server, deadline: deadline, token: token)
+            let received = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress! + offset, count - offset, 0) }
+            if received < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failed(.network, "reading from \(server) failed: \(String(cString: strerror(errno)))")
+            }
+            guard received > 0 else { throw Failed(.protocolViolation, "\(server) closed the TCP connection mid-answer") }
+            offset += received
+        }
+        return buffer
+    }
+
+    static func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {
+        let remaining = deadline - ContinuousClock.now
+        guard remaining > .zero else { return 0 }
+        let (seconds, attoseconds) = remaining.components
+        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+    }
+}

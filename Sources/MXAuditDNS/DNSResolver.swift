@@ -1,0 +1,136 @@
+import MXAuditExecutor
+import MXAuditModel
+
+/// Queries the configured resolvers with DO and CD set (bogus data must come back to be judged),
+/// retries across servers, falls back to TCP on truncation, and caches every answer — and every
+/// in-flight query — for the run, so a provider zone used by 300 domains is fetched once.
+public actor DNSResolver {
+    public struct Settings: Sendable {
+        public var servers: [ResolverAddress]
+        /// The whole budget of one lookup, over all attempts.
+        public var timeout: Duration
+        public var attempts: Int
+        /// CD on (the default): the resolver returns bogus data for mxaudit's own validator to judge.
+        /// Off only with `--dnssec resolver`, where the resolver's AD bit is trusted instead.
+        public var checkingDisabled: Bool
+
+        public init(servers: [ResolverAddress], timeout: Duration = .seconds(15), attempts: Int = 3,
+                    checkingDisabled: Bool = true) {
+            self.servers = servers
+            self.timeout = timeout
+            self.attempts = max(1, attempts)
+            self.checkingDisabled = checkingDisabled
+        }
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var lookups = 0
+        public var cacheHits = 0
+        public var queriesSent = 0
+        public var tcpFallbacks = 0
+    }
+
+    private struct Question: Hashable {
+        var name: String
+        var type: UInt16
+    }
+
+    public let settings: Settings
+    private let executor: BlockingExecutor
+    private var cache: [Question: Task<Result<DNSResponse, Failure>, Never>] = [:]
+    public private(set) var statistics = Statistics()
+
+    public init(settings: Settings, executor: BlockingExecutor = .shared) {
+        self.settings = settings
+        self.executor = executor
+    }
+
+    /// The answer for (name, type), from the cache or the network. Names are case-insensitive and
+    /// may carry a final dot.
+    public func query(_ name: String, _ type: UInt16) async -> Result<DNSResponse, Failure> {
+        let question = Question(name: Self.normalise(name), type: type)
+        statistics.lookups += 1
+        if let pending = cache[question] {
+            statistics.cacheHits += 1
+            return await pending.value
+        }
+        let task = Task { await self.fetch(question) }
+        cache[question] = task
+        return await task.value
+    }
+
+    private func fetch(_ question: Question) async -> Result<DNSResponse, Failure> {
+        guard !settings.servers.isEmpty else { return .failure(Failure(.local, "no DNS resolver configured")) }
+        let attemptBudget = settings.timeout / settings.attempts
+        var lastFailure = Failure(.timeout, "no resolver answered")
+        for attempt in 0..<settings.attempts {
+            let server = settings.servers[attempt % settings.servers.count]
+            statistics.queriesSent += 1
+            let outcome = await exchange(question, server: server, budget: attemptBudget)
+            switch outcome {
+            case .success(let response):
+                return .success(response)
+            case .failure(let failure):
+                lastFailure = failure
+                if failure.kind == .cancelled || failure.kind == .local { return .failure(failure) }
+            }
+        }
+        return .failure(lastFailure)
+    }
+
+    private func exchange(_ question: Question, server: ResolverAddress, budget: Duration) async -> Result<DNSResponse, Failure> {
+        let deadline = ContinuousClock.now + budget
+        let query: [UInt8]
+        let queryID: UInt16
+        do {
+            let message = try DNSMessage(query: question.name + ".", type: question.type,
+                                         checkingDisabled: settings.checkingDisabled)
+            queryID = message.id
+            query = try message.wire()
+        } catch {
+            return .failure(Failure(.local, "cannot build a query for \(question.name): \(error)"))
+        }
+        let name = question.name, type = question.type
+        do {
+            let (wire, usedTCP) = try await executor.run { token -> ([UInt8], Bool) in
+                do {
+                    let udp = try DNSExchange.udp(query, server: server, deadline: deadline, token: token) { answer in
+                        Self.answers(answer, id: queryID, name: name, type: type)
+                    }
+                    // Truncated (TC): ask again over TCP for the whole answer.
+                    guard udp.count > 2, udp[2] & 0x02 != 0 else { return (udp, false) }
+                    return (try DNSExchange.tcp(query, server: server, deadline: deadline, token: token), true)
+                } catch let error as DNSExchange.Failed {
+                    throw error.failure
+                }
+            }
+            if usedTCP { statistics.tcpFallbacks += 1 }
+            let message: DNSMessage
+            do { message = try DNSMessage(wire: wire) } catch {
+                return .failure(Failure(.protocolViolation, "\(server) sent an unreadable answer for \(name)/\(DNSType.name(type)): \(error.message)"))
+            }
+            guard Self.answers(wire, id: queryID, name: name, type: type) else {
+                return .failure(Failure(.protocolViolation, "\(server) answered another question than \(name)/\(DNSType.name(type))"))
+            }
+            return .success(DNSResponse(queryName: name, queryType: type, message: message, wire: wire, server: server))
+        } catch let failure as Failure {
+            return .failure(failure)
+        } catch is CancellationError {
+            return .failure(Failure(.cancelled, "the lookup of \(name) was cancelled"))
+        } catch {
+            return .failure(Failure(.local, "\(error)"))
+        }
+    }
+
+    /// Whether wire bytes are a response to our query: same id, QR set, same question.
+    static func answers(_ wire: [UInt8], id: UInt16, name: String, type: UInt16) -> Bool {
+        guard wire.count >= 12, UInt16(wire[0]) << 8 | UInt16(wire[1]) == id, wire[2] & 0x80 != 0,
+              let message = try? DNSMessage(wire: wire), let question = message.question.first else { return false }
+        return question.name == name && question.type == type
+    }
+
+    static func normalise(_ name: String) -> String {
+        let lowered = name.lowercased()
+        return lowered.hasSuffix(".") ? String(lowered.dropLast()) : lowered
+    }
+}

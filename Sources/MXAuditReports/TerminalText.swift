@@ -1,0 +1,21 @@
+/// Makes text from the network safe to print on a terminal: control characters (escape sequences
+/// could rewrite the screen) become visible `\u{…}` escapes, and long values are cut with a marker.
+public enum TerminalText {
+    public static func safe(_ text: String, limit: Int = 300) -> String {
+        var result = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit {
+                result += "… [cut at \(limit) characters]"
+                break
+            }
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return result
+    }
+}
