@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries behind small system-library targets; shim headers turn macros and
@@ -30,6 +32,8 @@ let package = Package(
 
         // Pure Swift: evidence, inventory and result types. No C, no I/O.
         .target(name: "MXAuditModel", swiftSettings: strictSettings),
+        // SHA-2 digests (rule-set and inventory fingerprints, TLSA data) through the system OpenSSL.
+        .target(name: "MXAuditDigest", dependencies: ["CMXAuditOpenSSL"], swiftSettings: strictSettings),
         // Dedicated threads for blocking C calls, so they never starve the cooperative pool.
         .target(name: "MXAuditExecutor", swiftSettings: strictSettings),
         // YAML inputs with file:line:column for every problem (inventory, rule sets, waivers, config).
@@ -46,7 +50,7 @@ let package = Package(
                 swiftSettings: strictSettings),
         // SMTP STARTTLS probe and TLS/DANE analysis over OpenSSL.
         .target(name: "MXAuditTLS",
-                dependencies: ["MXAuditModel", "MXAuditExecutor", "CMXAuditOpenSSL"],
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditDigest", "CMXAuditOpenSSL"],
                 swiftSettings: strictSettings),
         // HTTPS fetches (MTA-STS policies) over libcurl; certificates read through MXAuditTLS.
         .target(name: "MXAuditHTTPS",
@@ -56,19 +60,30 @@ let package = Package(
         .target(name: "MXAuditRecords", dependencies: ["MXAuditModel"], swiftSettings: strictSettings),
         // Rule sets: the catalogue of shipped and user rule-set files.
         .target(name: "MXAuditRules",
-                dependencies: ["MXAuditModel", "MXAuditYAML"],
+                dependencies: ["MXAuditModel", "MXAuditYAML", "MXAuditDigest"],
                 swiftSettings: strictSettings),
         // The audit engine: collects the evidence of every domain with the DNS, TLS and HTTPS collectors.
         .target(name: "MXAuditEngine",
                 dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditDNS", "MXAuditTLS", "MXAuditHTTPS", "MXAuditRecords"],
                 swiftSettings: strictSettings),
+        // The SQLite history (GRDB): runs, evidence, results; diffs between runs.
+        .target(name: "MXAuditStore",
+                dependencies: ["MXAuditModel", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strictSettings),
         // Reports over evidence and results (terminal text now; HTML, JUnit and JSON with issue #9).
-        .target(name: "MXAuditReports", dependencies: ["MXAuditModel"], swiftSettings: strictSettings),
+        .target(name: "MXAuditReports",
+                dependencies: ["MXAuditModel", .product(name: "Mustache", package: "swift-mustache")],
+                swiftSettings: strictSettings),
+        // The audit orchestration: plan (inventory, rule sets, waivers) → collect → judge → store → reports.
+        .target(name: "MXAuditRunner",
+                dependencies: ["MXAuditModel", "MXAuditEngine", "MXAuditRules", "MXAuditStore", "MXAuditReports",
+                               "MXAuditInventory", "MXAuditDigest"],
+                swiftSettings: strictSettings),
         // The thin command-line tool.
         .executableTarget(name: "mxaudit",
                           dependencies: [
-                              "MXAuditModel", "MXAuditInventory", "MXAuditRules", "MXAuditEngine",
-                              "MXAuditReports",
+                              "MXAuditModel", "MXAuditYAML", "MXAuditInventory", "MXAuditRules", "MXAuditEngine",
+                              "MXAuditReports", "MXAuditStore", "MXAuditRunner",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Yams", package: "Yams"),
                           ],
@@ -86,6 +101,14 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "MXAuditBindingsTests",
                     dependencies: ["MXAuditDNS", "MXAuditTLS", "MXAuditHTTPS"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditRulesTests",
+                    dependencies: ["MXAuditRules", "MXAuditModel", "MXAuditEngine", "MXAuditReports", "MXAuditInventory",
+                                   "MXAuditTestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditStoreTests", dependencies: ["MXAuditStore", "MXAuditModel", "MXAuditTestSupport", "mxaudit"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditReportsTests", dependencies: ["MXAuditReports", "MXAuditModel", "MXAuditTestSupport"],
                     swiftSettings: strictSettings),
         .testTarget(name: "MXAuditRecordsTests", dependencies: ["MXAuditRecords", "MXAuditModel"],
                     swiftSettings: strictSettings),

@@ -1,5 +1,6 @@
 import CMXAuditOpenSSL
 import Foundation
+import MXAuditDigest
 import MXAuditModel
 
 /// An owned OpenSSL X509 certificate and the facts the evidence records about it.
@@ -113,13 +114,7 @@ public final class X509Certificate: @unchecked Sendable {
 
     /// SHA-256 or SHA-512 of some bytes, lower-case hex (TLSA matching types 1 and 2).
     public static func digestHex(_ bytes: [UInt8], sha512: Bool = false) -> String {
-        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let ok = bytes.withUnsafeBufferPointer { input in
-            EVP_Digest(input.baseAddress, input.count, &output, &length, sha512 ? EVP_sha512() : EVP_sha256(), nil)
-        }
-        guard ok == 1 else { return "" }
-        return output.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+        Digest.hex(bytes, sha512 ? .sha512 : .sha256)
     }
 
     /// The evidence record of this certificate.

@@ -19,10 +19,4 @@ struct MXAuditExit: Error {
         return MXAuditExit(status: .badInput,
                            message: issues.description + "\n\(count) problem\(count == 1 ? "" : "s") found; nothing was written.")
     }
-
-    /// For a subcommand whose issue has not landed: say so and never print invented results.
-    static func notYetAvailable(_ what: String, issue: Int) -> MXAuditExit {
-        MXAuditExit(status: .badInput,
-                    message: "mxaudit: \(what) is not available in this build yet (tracked as issue #\(issue)); nothing was run.")
-    }
 }

@@ -27,6 +27,7 @@ struct MXAudit: AsyncParsableCommand {
         """,
         subcommands: [
             AuditCommand.self, CheckCommand.self, ReportCommand.self, DiffCommand.self,
+            HistoryCommand.self, RunsCommand.self, StoreSoakCommand.self,
             RulesCommand.self, InventoryCommand.self,
         ]
     )

@@ -75,18 +75,4 @@ struct CLITests {
         #expect(run.standardError.contains("\(config.path):2:1: error: unknown key 'concurency' in the document; did you mean 'concurrency'?"))
         #expect(run.standardError.contains("\(config.path):3:10: error: 'timeout' must be a number of seconds between 0 and 3600, not 'soon'"))
     }
-
-    /// Subcommands whose issues have not landed say so and exit 2; they print no results.
-    @Test("pending subcommands refuse honestly", arguments: [
-        ["report"],
-        ["audit", "--inventory", "examples/inventory.yaml"],
-        ["diff"],
-        ["rules", "show", "bsi-tr-03108"],
-    ])
-    func pendingSubcommand(arguments: [String]) async throws {
-        let run = try await mxaudit(arguments)
-        #expect(run.status == 2)
-        #expect(run.standardOutput.isEmpty)
-        #expect(run.standardError.contains("is not available in this build yet"))
-    }
 }

@@ -116,6 +116,13 @@ def write_config(state: StateDir, listeners: dict[str, tuple[list[Host], Path, P
         "smtpd_tls_loglevel = 0",
         "smtpd_tls_session_cache_database =",
         "tls_preempt_cipherlist = yes",
+        # A well-run MX offers no anonymous suites (NCSC-NL and BSI rate them insufficient);
+        # the weak-cipher scenarios set their own lists on top of this.
+        "smtpd_tls_exclude_ciphers = aNULL",
+        # Forward-secret AEAD suites only, as NCSC-NL rates "good"; listeners that must be weak
+        # override tls_medium_cipherlist with their own list.
+        "smtpd_tls_ciphers = medium",
+        "tls_medium_cipherlist = ECDHE+AESGCM:ECDHE+CHACHA20",
         "smtpd_client_connection_count_limit = 0",
         "smtpd_client_connection_rate_limit = 0",
         "anvil_rate_time_unit = 60s",

@@ -1,0 +1,44 @@
+import Foundation
+import MXAuditEngine
+import MXAuditModel
+import MXAuditRules
+import MXAuditStore
+
+/// One audit: collects every domain, judges it and streams evidence and results into the store as
+/// each domain finishes. The run becomes `complete` only when every domain is stored; an error or
+/// an interruption leaves it `incomplete` and earlier runs untouched.
+public struct AuditRunner: Sendable {
+    public let plan: AuditPlan
+    public let environment: AuditEnvironment
+    public let store: AuditStore
+
+    public init(plan: AuditPlan, environment: AuditEnvironment, store: AuditStore) {
+        self.plan = plan
+        self.environment = environment
+        self.store = store
+    }
+
+    /// Runs the audit and returns the run id; `onDomain` sees each judgement as it is stored.
+    public func run(today: CalendarDay = CalendarDay(Date()),
+                    onDomain: @Sendable (DomainJudgement) -> Void = { _ in }) async throws -> Int64 {
+        let runID = try await store.beginRun(startedAt: Date(), inventoryHash: plan.inventoryHash,
+                                             rulesets: plan.rulesets.map(\.reference), settings: environment.settings,
+                                             clients: plan.inventory.clients)
+        let engine = RuleEngine(rulesets: plan.rulesets)
+        let waivers = plan.extraWaivers
+        do {
+            try await FleetAudit(environment: environment).run(plan.inventory) { client, _, evidence in
+                let judgement = engine.judge(evidence, client: client, waivers: waivers, today: today)
+                try await store.record(runID: runID, evidence: evidence, judgement: judgement)
+                onDomain(judgement)
+            }
+            try Task.checkCancellation()
+            try await store.finishRun(runID, status: .complete)
+            return runID
+        } catch {
+            // Marking the run is best effort: the store also marks runs whose writer died.
+            try? await store.finishRun(runID, status: .incomplete)
+            throw error
+        }
+    }
+}

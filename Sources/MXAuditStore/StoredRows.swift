@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import MXAuditModel
+
+/// JSON columns use the evidence's one JSON form (sorted keys, ISO 8601 dates), so documents
+/// stored by different runs compare byte for byte and read well in `sqlite3`.
+enum JSONColumn {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try DomainEvidence.makeEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try DomainEvidence.makeDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+/// Reading runs and results back from rows.
+enum StoredRows {
+    static let runColumns = """
+        id, started_at, finished_at, mxaudit_version, inventory_hash, settings, status,
+        writer_host, writer_pid, writer_boot_id, writer_start_ticks
+        """
+
+    /// A run row; a `running` run whose writer is gone reads as `incomplete`, even in a read-only
+    /// store that cannot repair the row.
+    static func run(_ row: Row, _ db: Database, observer: WriterIdentity) throws -> AuditRun {
+        let id: Int64 = row["id"]
+        guard let status = AuditRun.Status(rawValue: row["status"]) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "run \(id) has an unknown status"))
+        }
+        let rulesets = try Row.fetchAll(db, sql: "SELECT ruleset_id, version, digest FROM run_ruleset WHERE run_id = ? ORDER BY position",
+                                        arguments: [id]).map {
+            RulesetReference(id: $0["ruleset_id"], version: $0["version"], digest: $0["digest"])
+        }
+        let effective: AuditRun.Status = status == .running && writer(row).state(seenFrom: observer) == .dead ? .incomplete : status
+        return AuditRun(id: id, startedAt: row["started_at"], finishedAt: row["finished_at"], mxauditVersion: row["mxaudit_version"],
+                        inventoryHash: row["inventory_hash"], rulesets: rulesets,
+                        settings: try JSONColumn.decode(AuditSettings.self, from: row["settings"]), status: effective)
+    }
+
+    static func writer(_ row: Row) -> WriterIdentity {
+        WriterIdentity(host: row["writer_host"], pid: row["writer_pid"], bootID: row["writer_boot_id"],
+                       startTicks: row["writer_start_ticks"])
+    }
+
+    static let resultColumns = """
+        domain, client_id, ruleset_id, ruleset_version, rule_id, rule_title, level, scope, subject, outcome,
+        message, remediation, refs, waiver
+        """
+
+    static func result(_ row: Row) throws -> RuleResult {
+        func enumValue<T: RawRepresentable<String>>(_ column: String) throws -> T {
+            let text: String = row[column]
+            guard let value = T(rawValue: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "result column \(column) holds '\(text)'"))
+            }
+            return value
+        }
+        let waiverText: String? = row["waiver"]
+        return RuleResult(domain: row["domain"], clientID: row["client_id"], rulesetID: row["ruleset_id"],
+                          rulesetVersion: row["ruleset_version"], ruleID: row["rule_id"], ruleTitle: row["rule_title"],
+                          level: try enumValue("level"), scope: try enumValue("scope"), subject: row["subject"],
+                          outcome: try enumValue("outcome"), message: row["message"], remediation: row["remediation"],
+                          references: try JSONColumn.decode([String].self, from: row["refs"]),
+                          waiver: try waiverText.map { try JSONColumn.decode(AppliedWaiver.self, from: $0) })
+    }
+
+    static func insert(_ result: RuleResult, runID: Int64, position: Int, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO result (run_id, position, \(resultColumns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            runID, position, result.domain, result.clientID, result.rulesetID, result.rulesetVersion, result.ruleID,
+            result.ruleTitle, result.level.rawValue, result.scope.rawValue, result.subject, result.outcome.rawValue,
+            result.message, result.remediation, try JSONColumn.encode(result.references),
+            try result.waiver.map(JSONColumn.encode),
+        ])
+    }
+}
