@@ -46,7 +46,8 @@ struct AuditCommandTests {
         for page in ["index.html", "good-corp.html", "broken-bv.html"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(page).path), "\(page) missing")
         }
-        let schema = TestbedEnvironment.repositoryRoot().deletingLastPathComponent().appendingPathComponent("shared/schemas/junit-ant.xsd").path
+        let schema = SharedFiles.junitSchema.path
+        try #require(FileManager.default.fileExists(atPath: schema), "the Ant JUnit schema is missing at \(schema)")
         let lint = try await ExternalCommand.run("/usr/bin/xmllint", ["--noout", "--schema", schema, junit.path])
         #expect(lint.status == 0, "\(lint.standardError)")
 

@@ -7,11 +7,7 @@ enum ReportTestSupport {
     static let repository = TestbedEnvironment.repositoryRoot()
     static let templates = repository.appendingPathComponent("templates")
 
-    /// The Ant JUnit schema: `$MXAUDIT_JUNIT_SCHEMA`, else `shared/schemas/junit-ant.xsd` beside the checkout.
-    static var junitSchema: URL {
-        if let path = ProcessInfo.processInfo.environment["MXAUDIT_JUNIT_SCHEMA"] { return URL(fileURLWithPath: path) }
-        return repository.deletingLastPathComponent().appendingPathComponent("shared/schemas/junit-ant.xsd")
-    }
+    static var junitSchema: URL { SharedFiles.junitSchema }
 
     /// A fresh directory under the system's temporary directory.
     static func scratchDirectory(_ label: String) throws -> URL {
