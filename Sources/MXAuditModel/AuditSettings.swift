@@ -12,6 +12,8 @@ public struct AuditSettings: Sendable, Equatable, Codable {
     public var dnssecMode: DNSSECModeSetting
     /// The EHLO name the SMTP probe announces; nil: this machine's FQDN (or "localhost").
     public var heloName: String?
+    /// Retention: after a complete audit, and for `runs --prune`, keep this many complete runs.
+    public var keepRuns: Int?
 
     public static let defaultDatabase = "mxaudit.sqlite"
     public static let defaultConcurrency = 256
@@ -21,7 +23,7 @@ public struct AuditSettings: Sendable, Equatable, Codable {
                 database: String = AuditSettings.defaultDatabase, outputDirectory: String? = nil,
                 concurrency: Int = AuditSettings.defaultConcurrency,
                 timeoutSeconds: Double = AuditSettings.defaultTimeoutSeconds, rulesetsDirectory: String? = nil,
-                dnssecMode: DNSSECModeSetting = .validate, heloName: String? = nil) {
+                dnssecMode: DNSSECModeSetting = .validate, heloName: String? = nil, keepRuns: Int? = nil) {
         self.resolver = resolver
         self.trustAnchor = trustAnchor
         self.caFile = caFile
@@ -32,6 +34,7 @@ public struct AuditSettings: Sendable, Equatable, Codable {
         self.rulesetsDirectory = rulesetsDirectory
         self.dnssecMode = dnssecMode
         self.heloName = heloName
+        self.keepRuns = keepRuns
     }
 }
 

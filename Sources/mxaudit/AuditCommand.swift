@@ -78,6 +78,10 @@ struct AuditCommand: AsyncParsableCommand {
         }
         guard let runID = outcome.value else { throw MXAuditExit(status: .runFailed, message: "mxaudit: the audit produced no run") }
         FileHandle.standardError.write(Data("mxaudit: run \(runID) complete: \(plan.domainCount) domains in \(settings.database)\n".utf8))
+        if let keep = settings.keepRuns {
+            let removed = try await HistoryDatabase.perform { try await store.prune(keepLast: keep) }
+            if removed > 0 { FileHandle.standardError.write(Data("mxaudit: retention (keep_runs \(keep)): pruned \(removed) old run(s)\n".utf8)) }
+        }
         try await ReportPublisher.publish(runID: runID, store: store, settings: settings, options: reportOptions,
                                           extraWaivers: plan.extraWaivers)
     }

@@ -30,20 +30,24 @@ struct RunsCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Delete old runs, keeping the last --keep complete runs.")
     var prune = false
 
-    @Option(name: .long, help: ArgumentHelp("With --prune: how many complete runs to keep.", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("With --prune: how many complete runs to keep (default: the config file's keep_runs).", valueName: "N"))
     var keep: Int?
 
     @OptionGroup var options: CommonOptions
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if prune != (keep != nil) { throw ValidationError("--prune and --keep N go together") }
+        if keep != nil && !prune { throw ValidationError("--keep N goes with --prune") }
         if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
     }
 
     func run() async throws {
         let store = try HistoryDatabase.open(options, access: prune ? .readWrite : .readOnly)
-        if let keep {
+        if prune {
+            let configured = try SettingsResolver.resolve(options).keepRuns
+            guard let keep = keep ?? configured else {
+                throw MXAuditExit(status: .badInput, message: "mxaudit: --prune needs --keep N or 'keep_runs' in the config file")
+            }
             let removed = try await HistoryDatabase.perform { try await store.prune(keepLast: keep) }
             FileHandle.standardError.write(Data("mxaudit: pruned \(removed) run(s); kept the last \(keep) complete run(s) and every later run\n".utf8))
         }

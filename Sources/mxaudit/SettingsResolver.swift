@@ -4,7 +4,7 @@ import MXAuditYAML
 
 /// Merges the config file and the command line (the command line wins) into `AuditSettings`.
 enum SettingsResolver {
-    static let configKeys = ["resolver", "trust_anchor", "ca_file", "db", "out", "concurrency", "timeout", "rulesets_dir", "dnssec", "helo"]
+    static let configKeys = ["resolver", "trust_anchor", "ca_file", "db", "out", "concurrency", "timeout", "rulesets_dir", "dnssec", "helo", "keep_runs"]
 
     static func resolve(_ options: CommonOptions) throws -> AuditSettings {
         var settings = AuditSettings()
@@ -57,6 +57,9 @@ enum SettingsResolver {
             }
         }
         if let value = mapping["helo"]?.nonEmptyString("a host name") { settings.heloName = value }
+        if let node = mapping["keep_runs"], let value = node.int() {
+            if value < 1 { node.report("'keep_runs' must be at least 1") } else { settings.keepRuns = value }
+        }
         try document.throwIfIssues()
     }
 }

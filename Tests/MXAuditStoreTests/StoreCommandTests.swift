@@ -93,7 +93,11 @@ struct StoreCommandTests {
         let overviews = try DomainEvidence.makeDecoder().decode([RunOverview].self, from: Data(pruned.standardOutput.utf8))
         #expect(overviews.map(\.run.id) == [2])
         let halfAsked = try await mxaudit(["runs", "--db", db, "--prune"])
-        #expect(halfAsked.status == 2 && halfAsked.standardError.contains("--prune and --keep N go together"))
+        #expect(halfAsked.status == 2 && halfAsked.standardError.contains("--prune needs --keep N or 'keep_runs' in the config file"))
+        let config = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("retention.yaml")
+        try "keep_runs: 1\n".write(to: config, atomically: true, encoding: .utf8)
+        let configured = try await mxaudit(["runs", "--db", db, "--prune", "--config", config.path])
+        #expect(configured.status == 0 && configured.standardError.contains("kept the last 1 complete run(s)"), "\(configured.standardError)")
     }
 
     /// A history the process may not write: SQLite's code and message, the file named, exit 3.
