@@ -35,6 +35,9 @@ struct MXAudit: AsyncParsableCommand {
     /// Parses, runs and maps every outcome to the documented exit codes (ArgumentParser's own
     /// usage code is 64; mxaudit promises 2 for bad input or usage).
     static func main() async {
+        // A peer that closes (or a socket we shut down to cancel a probe) must give EPIPE, not
+        // kill the process: OpenSSL writes to sockets with plain write(2).
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -31,6 +31,11 @@ SMTP_KEYS = {"server", "starttls", "protocols", "ciphers", "behaviour", "delay"}
 MTA_STS_KEYS = {"id", "txt", "policy", "body", "line_ending", "http", "cert"}
 HTTP_KEYS = {"status", "content_type", "redirect"}
 
+# mail: a scenario mail domain (checked, in the inventories); provider: only hosts MX hosts for
+# others; drift: a mail domain that `scripts/testbed mutate` changes (mutations.py), so nothing
+# but the drift test states expectations about it.
+ROLES = {"mail", "provider", "drift"}
+
 TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
 # `expect` vocabulary (docs/testbed.md documents every key and value). None means "any value".
@@ -202,7 +207,7 @@ class _Resolver:
         if name in self.domains:
             raise CatalogueError(f"{where}: defined twice")
         role = spec.get("role", "mail")
-        if role not in {"mail", "provider"}:
+        if role not in ROLES:
             raise CatalogueError(f"{where}.role: {role!r}")
         own_expect = spec.get("expect") or {}
         _check_expect(where + ".expect", own_expect, DOMAIN_EXPECT)
@@ -212,7 +217,8 @@ class _Resolver:
                     raise CatalogueError(f"{where}: overrides {key!r}, so its expect must state {needed}")
         zone = self._zone_for_domain(name, spec.get("zone"), scaled)
 
-        defaults = self.defaults if role == "mail" else {}
+        # A drift domain publishes what a mail domain does; only a provider zone publishes nothing.
+        defaults = self.defaults if role != "provider" else {}
         mx = []
         for entry in spec.get("mx") or []:
             preference, _, exchange = str(entry).partition(" ")

@@ -1,10 +1,10 @@
-"""Command line: up [--scale N] | down | status | check [options]."""
+"""Command line: up [--scale N] | down | status | check [options] | mutate NAME|--reset."""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import lifecycle, selfcheck
+from . import lifecycle, mutations, selfcheck
 from .catalogue import CatalogueError
 from .paths import StateDir
 
@@ -20,6 +20,10 @@ def main(argv: list[str]) -> int:
     commands.add_parser("status", help="show what runs; exit 0 when everything is up")
     check = commands.add_parser("check", help="prove with dig/openssl/curl that the world matches the catalogue")
     selfcheck.add_arguments(check)
+    mutate = commands.add_parser("mutate", help="change the drift domains between two audits (docs/testbed.md)")
+    which = mutate.add_mutually_exclusive_group(required=True)
+    which.add_argument("name", nargs="?", choices=sorted(mutations.MUTATIONS), help="the mutation to apply")
+    which.add_argument("--reset", action="store_true", help="serve the drift domains unmutated again")
     args = parser.parse_args(argv)
 
     state = StateDir.from_environment()
@@ -32,6 +36,8 @@ def main(argv: list[str]) -> int:
             return lifecycle.down(state)
         if args.command == "status":
             return lifecycle.status(state)
+        if args.command == "mutate":
+            return lifecycle.mutate(state, None if args.reset else args.name)
         return selfcheck.run(state, args)
     except CatalogueError as error:
         print(f"testbed: catalogue error: {error}", file=sys.stderr)

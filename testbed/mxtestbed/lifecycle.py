@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import catalogue, nginx, nsd, postfix, responder, scale, unbound
+from . import catalogue, mutations, nginx, nsd, postfix, responder, scale, unbound
 from .generate import Generator
 from .paths import CATALOGUE_FILE, StateDir
 from .processes import Component, Registry, running_pid, stop, tcp_accepts, wait_until_up
@@ -62,50 +62,65 @@ def is_up(state: StateDir) -> tuple[bool, list[tuple[Component, int | None]]]:
 
 def up(state: StateDir, scale_n: int | None) -> int:
     with locked(state):
-        previous = _load_state(state)
-        if scale_n is None:
-            scale_n = int(previous.get("scale", 0))
-        wanted = fingerprint(state, scale_n)
-        running, _ = is_up(state)
-        valid_until = dt.datetime.fromisoformat(previous["valid_until"]) if "valid_until" in previous else None
-        fresh = valid_until is not None and valid_until - dt.datetime.now(dt.timezone.utc) > REGENERATE_BEFORE_EXPIRY
-        if running and previous.get("fingerprint") == wanted and fresh:
-            print(f"testbed: up, nothing changed ({previous.get('domains')} domains, scale {scale_n}) "
-                  f"- {state.root}")
-            return 0
+        status = _up(state, scale_n)
+        # A regeneration serves the catalogue as it is; otherwise undo a mutation still applied.
+        if mutations.applied(state):
+            mutations.apply(state, None)
+        return status
 
-        began = time.monotonic()
-        raw = catalogue.load_raw(CATALOGUE_FILE)
-        fleet = scale.generate_fleet(scale_n) if scale_n else None
-        world = catalogue.resolve(raw, fleet)
-        generator = Generator(world, state)
-        components = generator.build()
 
-        registry = Registry(state.run / "components.json")
-        for component in reversed(registry.load()):
-            stop(component)
-        state.state_file.unlink(missing_ok=True)
-        recorded: list[Component] = []
-        for component in components:
-            # Recorded before it starts: if anything fails from here on, `down` still stops it.
-            recorded.append(component)
-            registry.save(recorded)
-            _starter(component)(state, component)
-            wait_until_up(component, timeout=120)
-        generator.timer.step("start servers")
+def mutate(state: StateDir, name: str | None) -> int:
+    """Applies mutation `name` to the drift domains (None: resets them), on an up-to-date world."""
+    with locked(state):
+        _up(state, None)
+        return mutations.apply(state, name)
 
-        state.state_file.write_text(json.dumps({
-            "fingerprint": wanted, "scale": scale_n, "domains": len(world.domains),
-            "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "valid_until": (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365)).isoformat(timespec="seconds"),
-        }, indent=2) + "\n")
-        listeners = len(world.listeners())
-        print(f"testbed: up - {len(world.domains)} domains ({scale_n} scaled), {len(world.hosts)} hosts on "
-              f"{listeners} SMTP listeners, in {time.monotonic() - began:.1f} s")
-        print(f"testbed: {generator.timer.summary()}")
-        print(f"testbed: source {state.env_file} for MXAUDIT_RESOLVER, MXAUDIT_TRUST_ANCHOR, MXAUDIT_CA_FILE, "
-              "MXAUDIT_TESTBED_CATALOGUE")
+
+def _up(state: StateDir, scale_n: int | None) -> int:
+    previous = _load_state(state)
+    if scale_n is None:
+        scale_n = int(previous.get("scale", 0))
+    wanted = fingerprint(state, scale_n)
+    running, _ = is_up(state)
+    valid_until = dt.datetime.fromisoformat(previous["valid_until"]) if "valid_until" in previous else None
+    fresh = valid_until is not None and valid_until - dt.datetime.now(dt.timezone.utc) > REGENERATE_BEFORE_EXPIRY
+    if running and previous.get("fingerprint") == wanted and fresh:
+        print(f"testbed: up, nothing changed ({previous.get('domains')} domains, scale {scale_n}) "
+              f"- {state.root}")
         return 0
+
+    began = time.monotonic()
+    raw = catalogue.load_raw(CATALOGUE_FILE)
+    fleet = scale.generate_fleet(scale_n) if scale_n else None
+    world = catalogue.resolve(raw, fleet)
+    generator = Generator(world, state)
+    components = generator.build()
+
+    registry = Registry(state.run / "components.json")
+    for component in reversed(registry.load()):
+        stop(component)
+    state.state_file.unlink(missing_ok=True)
+    recorded: list[Component] = []
+    for component in components:
+        # Recorded before it starts: if anything fails from here on, `down` still stops it.
+        recorded.append(component)
+        registry.save(recorded)
+        _starter(component)(state, component)
+        wait_until_up(component, timeout=120)
+    generator.timer.step("start servers")
+
+    state.state_file.write_text(json.dumps({
+        "fingerprint": wanted, "scale": scale_n, "domains": len(world.domains),
+        "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "valid_until": (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365)).isoformat(timespec="seconds"),
+    }, indent=2) + "\n")
+    listeners = len(world.listeners())
+    print(f"testbed: up - {len(world.domains)} domains ({scale_n} scaled), {len(world.hosts)} hosts on "
+          f"{listeners} SMTP listeners, in {time.monotonic() - began:.1f} s")
+    print(f"testbed: {generator.timer.summary()}")
+    print(f"testbed: source {state.env_file} for MXAUDIT_RESOLVER, MXAUDIT_TRUST_ANCHOR, MXAUDIT_CA_FILE, "
+          "MXAUDIT_TESTBED_CATALOGUE")
+    return 0
 
 
 def down(state: StateDir) -> int:

@@ -72,14 +72,21 @@ def write_site(state: StateDir, domain: Domain, issued: IssuedCertificate) -> No
     vhost = vhost_name(domain)
     key, crt = cert_paths(state, vhost, domain.scaled)
     issued.write(key, crt)
-    root = state.www / vhost
+    write_policy(state, domain)
+
+
+def write_policy(state: StateDir, domain: Domain) -> bool:
+    """The policy file alone (nginx reads it on every request). True if it changed."""
+    root = state.www / vhost_name(domain)
     root.mkdir(parents=True, exist_ok=True)
     policy = root / "policy.txt"
+    before = policy.read_bytes() if policy.exists() else None
     if domain.mta_sts.body is not None and domain.mta_sts.status in (200, 301):
         # Bytes, so that CRLF line endings reach the client unchanged.
         policy.write_bytes(domain.mta_sts.body.encode())
     elif policy.exists():
         policy.unlink()
+    return before != (policy.read_bytes() if policy.exists() else None)
 
 
 def write_config(state: StateDir, scenario_domains: list[Domain], fallback: IssuedCertificate) -> Component:

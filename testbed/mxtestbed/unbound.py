@@ -23,9 +23,19 @@ def control_socket(state: StateDir):
     return state.unbound / "control.sock"
 
 
+def _control(state: StateDir, *arguments: str, check: bool = False) -> None:
+    run(["unbound-control", "-c", str(state.unbound / "unbound.conf"), *arguments], timeout=10, check=check)
+
+
 def flush_bogus(state: StateDir) -> None:
     """Forgets cached validation failures (answers and keys)."""
-    run(["unbound-control", "-c", str(state.unbound / "unbound.conf"), "flush_bogus"], timeout=10, check=False)
+    _control(state, "flush_bogus")
+
+
+def flush_zone(state: StateDir, zone: str) -> None:
+    """Forgets everything cached at or below `zone` (records, negative answers, validation
+    results): the next question about it goes to the authoritative server again."""
+    _control(state, "flush_zone", zone, check=True)
 
 
 def write_config(state: StateDir) -> Component:

@@ -1,0 +1,16 @@
+import Foundation
+
+/// The sqlite3 command-line shell, to look at a history file from outside mxaudit (as an
+/// operator would, and without opening it through the store under test).
+public enum SQLiteShell {
+    public struct Failed: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// What `sqlite3 PATH SQL` prints; throws with sqlite3's message when it fails.
+    public static func query(_ path: String, _ sql: String) async throws -> String {
+        let result = try await ExternalCommand.run("/usr/bin/sqlite3", [path, sql])
+        guard result.status == 0 else { throw Failed(description: "sqlite3 \(path) '\(sql)': \(result.standardError)") }
+        return result.standardOutput
+    }
+}
