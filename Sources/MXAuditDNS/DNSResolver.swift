@@ -56,8 +56,16 @@ public actor DNSResolver {
         }
         let task = Task { await self.fetch(question) }
         cache[question] = task
-        return await task.value
+        let result = await task.value
+        // Answers about shared infrastructure (zone keys, delegations, MX hosts' addresses and
+        // TLSA) are asked again by many domains; a domain's own names (MX, TXT, SOA …) are not.
+        // Keeping only the former bounds the cache by the infrastructure, not by the fleet.
+        if !Self.sharedTypes.contains(question.type) { cache[question] = nil }
+        return result
     }
+
+    /// Record types whose answers stay cached for the whole run.
+    static let sharedTypes: Set<UInt16> = [DNSType.ds, DNSType.dnskey, DNSType.a, DNSType.aaaa, DNSType.tlsa, DNSType.cname]
 
     private func fetch(_ question: Question) async -> Result<DNSResponse, Failure> {
         guard !settings.servers.isEmpty else { return .failure(Failure(.local, "no DNS resolver configured")) }

@@ -25,12 +25,17 @@ public struct ReportAssembler: Sendable {
         public var diff: RunDiff?
     }
 
-    public func assemble(runID: Int64, extraWaivers: [Waiver] = []) async throws -> Assembled {
+    /// - Parameter includeEvidence: load every domain's evidence document (HTML, JSON and JUnit
+    ///   reports quote it); the terminal summary needs only the results, and a large fleet's
+    ///   evidence is most of a run's memory.
+    public func assemble(runID: Int64, extraWaivers: [Waiver] = [], includeEvidence: Bool = true) async throws -> Assembled {
         let stored = try await store.storedRun(id: runID)
         let judgements = try await store.judgements(runID: runID)
         var evidence: [String: DomainEvidence] = [:]
-        for judgement in judgements {
-            evidence[judgement.domain] = try await store.evidence(runID: runID, domain: judgement.domain)
+        if includeEvidence {
+            for judgement in judgements {
+                evidence[judgement.domain] = try await store.evidence(runID: runID, domain: judgement.domain)
+            }
         }
         let waivers = stored.clients.flatMap(\.waivers) + extraWaivers
         var diff: RunDiff?

@@ -10,7 +10,11 @@ enum ReportPublisher {
     static func publish(runID: Int64, store: AuditStore, settings: AuditSettings, options: ReportOptions,
                         extraWaivers: [Waiver] = []) async throws {
         let assembled: ReportAssembler.Assembled
-        do { assembled = try await ReportAssembler(store: store).assemble(runID: runID, extraWaivers: extraWaivers) } catch {
+        let needsEvidence = settings.outputDirectory != nil || options.junit != nil || options.junitDir != nil || options.format == "json"
+        do {
+            assembled = try await ReportAssembler(store: store).assemble(runID: runID, extraWaivers: extraWaivers,
+                                                                         includeEvidence: needsEvidence)
+        } catch {
             throw HistoryDatabase.exit(for: error)
         }
         let input = assembled.input
