@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mxaudit", targets: ["mxaudit"]),
+        .executable(name: "mxaudit-fuzz", targets: ["mxaudit-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -79,6 +80,11 @@ let package = Package(
                 dependencies: ["MXAuditModel", "MXAuditEngine", "MXAuditRules", "MXAuditStore", "MXAuditReports",
                                "MXAuditInventory", "MXAuditDigest"],
                 swiftSettings: strictSettings),
+        // Fuzzing entry points over the parsers of hostile or user-written text (scripts/fuzz).
+        .target(name: "MXAuditFuzzTargets",
+                dependencies: ["MXAuditModel", "MXAuditRecords", "MXAuditRules", "MXAuditInventory"],
+                swiftSettings: strictSettings),
+        .executableTarget(name: "mxaudit-fuzz", dependencies: ["MXAuditFuzzTargets"], swiftSettings: strictSettings),
         // The thin command-line tool.
         .executableTarget(name: "mxaudit",
                           dependencies: [
@@ -110,6 +116,8 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "MXAuditReportsTests", dependencies: ["MXAuditReports", "MXAuditModel", "MXAuditTestSupport"],
                     swiftSettings: strictSettings),
+        .testTarget(name: "MXAuditFuzzTests", dependencies: ["MXAuditFuzzTargets", "MXAuditTestSupport"],
+                    resources: [.copy("Corpus")], swiftSettings: strictSettings),
         .testTarget(name: "MXAuditRecordsTests", dependencies: ["MXAuditRecords", "MXAuditModel"],
                     swiftSettings: strictSettings),
         .testTarget(name: "MXAuditDNSTests", dependencies: ["MXAuditDNS", "MXAuditModel", "MXAuditExecutor", "MXAuditTestSupport"],

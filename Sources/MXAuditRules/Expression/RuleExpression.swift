@@ -11,6 +11,17 @@ public struct RuleExpression: Sendable {
         self.source = source
         compiled = try TypeChecker.condition(source, scope: scope)
     }
+
+    /// Parses and type-checks a condition without keeping it: nil when it is valid, else the
+    /// problem (for the fuzzer and tools that check single expressions).
+    public static func problem(in source: String, scope: RuleScope) -> String? {
+        do {
+            _ = try TypeChecker.condition(source, scope: scope)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
 }
 
 /// A message with evidence quoted as `{{ expression }}`. The rendered text is plain; reports
