@@ -137,8 +137,5 @@ public actor DNSResolver {
         return question.name == name && question.type == type
     }
 
-    static func normalise(_ name: String) -> String {
-        let lowered = name.lowercased()
-        return lowered.hasSuffix(".") ? String(lowered.dropLast()) : lowered
-    }
+    static func normalise(_ name: String) -> String { DomainName.comparable(name) }
 }

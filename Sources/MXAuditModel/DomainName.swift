@@ -98,6 +98,13 @@ public struct DomainName: Hashable, Sendable, Codable, Comparable, CustomStringC
             || properties.generalCategory == .spacingMark || properties.generalCategory == .decimalNumber
     }
 
+    /// A name as DNS compares it, without validating it: lower case, no final dot. For names
+    /// read from the network, which must be compared even when they are not valid host names.
+    public static func comparable(_ name: String) -> String {
+        let lowered = name.lowercased()
+        return lowered.hasSuffix(".") ? String(lowered.dropLast()) : lowered
+    }
+
     /// The labels of the A-label form, leftmost first.
     public var labels: [Substring] { ascii.split(separator: ".") }
 

@@ -14,9 +14,5 @@ public enum MTASTSNameRule {
         return !label.isEmpty && !label.contains(".")
     }
 
-    public static func normalised(_ name: String) -> String {
-        var name = name.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
-        return name
-    }
+    public static func normalised(_ name: String) -> String { DomainName.comparable(name) }
 }

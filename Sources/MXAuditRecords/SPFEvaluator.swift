@@ -44,11 +44,7 @@ public struct SPFEvaluator: Sendable {
         })
     }
 
-    static func normalise(_ name: String) -> String {
-        var name = name.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
-        return name
-    }
+    static func normalise(_ name: String) -> String { DomainName.comparable(name) }
 }
 
 /// The state of one evaluation: counts, findings and the lookups already made.

@@ -106,9 +106,5 @@ public actor SMTPProber {
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    static func canonical(_ name: String) -> String {
-        var name = name.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
-        return name
-    }
+    static func canonical(_ name: String) -> String { DomainName.comparable(name) }
 }

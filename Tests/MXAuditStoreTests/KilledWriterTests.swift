@@ -26,20 +26,19 @@ struct KilledWriterTests {
         let earlierEvidence = try await observer.evidence(runID: 1, domain: "soak-00003.example")
         #expect(earlierJudgements.count == 5)
 
-        let writer = try BackgroundProcess(mxauditBinary, ["store-soak", "--db", db, "--domains", "400", "--delay-ms", "25"],
-                                           log: scratch.path("soak.log"))
+        let writer = try ExternalCommand.start(mxauditBinary, ["store-soak", "--db", db, "--domains", "400", "--delay-ms", "25"])
         // Kill it once a few domains are in, well before the 400th.
         let deadline = Date().addingTimeInterval(60)
         var recorded = 0
         while recorded < 10 {
-            try #require(Date() < deadline, "the writer recorded only \(recorded) domains in 60 s; log: \(writer.log)")
-            try #require(writer.isRunning, "the writer ended early; log: \(writer.log)")
+            try #require(Date() < deadline, "the writer recorded only \(recorded) domains in 60 s; log: \(writer.standardErrorSoFar)")
+            try #require(writer.isRunning, "the writer ended early; log: \(writer.standardErrorSoFar)")
             try await Task.sleep(for: .milliseconds(50))
             recorded = try await observer.runOverviews(limit: 1).first.flatMap { $0.run.id == 2 ? $0.domainsRecorded : nil } ?? 0
         }
         writer.kill(SIGKILL)
-        let ending = try await writer.waitForExit(timeout: 30)
-        #expect(ending.reason == .uncaughtSignal && ending.status == SIGKILL)
+        let ending = await writer.wait(timeout: .seconds(30))
+        #expect(ending.signal == SIGKILL)
 
         // The file as the writer left it: sound, the run still marked running.
         #expect(try await sqlite(db, "PRAGMA integrity_check") == "ok\n")
@@ -61,40 +60,5 @@ struct KilledWriterTests {
         let next = try await mxaudit(["store-soak", "--db", db, "--domains", "2", "--delay-ms", "0"])
         #expect(next.status == 0, "\(next.standardError)")
         #expect(try await store.lastCompleteRuns(2).map(\.id) == [3, 1])
-    }
-}
-
-/// A child process the test can signal; its output goes to a log file, and waiting for it never
-/// blocks a cooperative thread.
-final class BackgroundProcess: @unchecked Sendable {
-    private let process = Process()
-    private let logPath: String
-
-    init(_ executable: String, _ arguments: [String], log: String) throws {
-        logPath = log
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let output = try #require(FileHandle(forWritingAtPath: log))
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-    }
-
-    var isRunning: Bool { process.isRunning }
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    func kill(_ signal: Int32) {
-        _ = Foundation.kill(process.processIdentifier, signal)
-    }
-
-    func waitForExit(timeout: Double) async throws -> (reason: Process.TerminationReason, status: Int32) {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            try #require(Date() < deadline, "the process did not exit within \(timeout) s")
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return (process.terminationReason, process.terminationStatus)
     }
 }
