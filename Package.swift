@@ -78,7 +78,7 @@ let package = Package(
         // The audit orchestration: plan (inventory, rule sets, waivers) → collect → judge → store → reports.
         .target(name: "MXAuditRunner",
                 dependencies: ["MXAuditModel", "MXAuditEngine", "MXAuditRules", "MXAuditStore", "MXAuditReports",
-                               "MXAuditInventory", "MXAuditDigest"],
+                               "MXAuditInventory", "MXAuditDigest", "MXAuditExecutor"],
                 swiftSettings: strictSettings),
         // Fuzzing entry points over the parsers of hostile or user-written text (scripts/fuzz).
         .target(name: "MXAuditFuzzTargets",
@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(name: "mxaudit",
                           dependencies: [
                               "MXAuditModel", "MXAuditYAML", "MXAuditInventory", "MXAuditRules", "MXAuditEngine",
-                              "MXAuditReports", "MXAuditStore", "MXAuditRunner",
+                              "MXAuditReports", "MXAuditStore", "MXAuditRunner", "MXAuditExecutor", "MXAuditDNS",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Yams", package: "Yams"),
                           ],

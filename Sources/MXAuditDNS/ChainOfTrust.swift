@@ -26,13 +26,23 @@ enum DelegationStep: Sendable {
     case indeterminate(String)
 }
 
-/// Builds chains of trust top-down from the trust anchor with DS and DNSKEY lookups, caching every
-/// step for the run so that a zone shared by many domains is validated once.
+/// How much validation work the chains of trust of a run did and how much they shared.
+public struct ChainOfTrustStatistics: Sendable, Equatable {
+    /// Delegations (DS, and DNSKEY below a DS) looked up and validated.
+    public var delegationsValidated = 0
+    /// Delegation steps answered from a validation already made or in flight.
+    public var delegationCacheHits = 0
+}
+
+/// Builds chains of trust top-down from the trust anchor with DS and DNSKEY lookups, caching the
+/// steps (bounded) so that a zone shared by many domains is validated once.
 actor ChainOfTrust {
     private let resolver: DNSResolver
     private let anchors: TrustAnchors
     private var anchorState: Task<ChainState, Never>?
-    private var steps: [String: Task<DelegationStep, Never>] = [:]
+    /// Bounded like the resolver's cache: a provider's zone stays, each domain's own zone ages out.
+    private var steps = GenerationalCache<String, Task<DelegationStep, Never>>(capacity: 4096)
+    private(set) var statistics = ChainOfTrustStatistics()
     private let now: @Sendable () -> Date
 
     init(resolver: DNSResolver, anchors: TrustAnchors, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -100,7 +110,11 @@ actor ChainOfTrust {
     }
 
     private func step(_ child: String, parent: String, parentKeys: LDNSRecordList) async -> DelegationStep {
-        if let cached = steps[child] { return await cached.value }
+        if let cached = steps[child] {
+            statistics.delegationCacheHits += 1
+            return await cached.value
+        }
+        statistics.delegationsValidated += 1
         let task = Task { await self.delegation(child, parent: parent, parentKeys: parentKeys) }
         steps[child] = task
         return await task.value

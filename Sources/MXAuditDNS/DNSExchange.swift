@@ -24,8 +24,16 @@ enum DNSExchange {
         let sent = query.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
         guard sent == query.count else { throw Failed(.network, "cannot send to \(server): \(String(cString: strerror(errno)))") }
         var buffer = [UInt8](repeating: 0, count: maxUDPSize)
+        var unmatched: (count: Int, last: [UInt8]) = (0, [])
         while true {
-            try wait(socket, for: Int16(POLLIN), server: server, deadline: deadline, token: token)
+            do {
+                try wait(socket, for: Int16(POLLIN), server: server, deadline: deadline, token: token)
+            } catch {
+                // Only datagrams that answer nothing came: say what they were, not "no answer".
+                guard error.failure.kind == .timeout, unmatched.count > 0 else { throw error }
+                throw Failed(.protocolViolation, UnmatchedAnswer.failure(server: server, count: unmatched.count,
+                                                                         last: unmatched.last, query: query))
+            }
             let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
@@ -34,6 +42,7 @@ enum DNSExchange {
             let answer = Array(buffer.prefix(count))
             // Ignore datagrams that do not answer this query (spoofing, late answers).
             if matches(answer) { return answer }
+            unmatched = (unmatched.count + 1, answer)
         }
     }
 

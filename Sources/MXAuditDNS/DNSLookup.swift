@@ -33,6 +33,7 @@ public struct DNSAnswer: Sendable {
 public final class DNSLookup: Sendable {
     public let resolver: DNSResolver
     private let chain: ChainOfTrust?
+    private let sharedAnswers = AnswerCache()
     /// At most this many CNAME links are followed (loops and long chains are failures).
     static let maxCNAMELinks = 8
 
@@ -50,8 +51,18 @@ public final class DNSLookup: Sendable {
         }
     }
 
+    /// Lookups answered from an answer already validated (they never reach the resolver).
+    public func validatedAnswerHits() async -> Int { await sharedAnswers.hits }
+
+    /// The validation work of the run so far (zero with `--dnssec resolver`).
+    public func chainStatistics() async -> ChainOfTrustStatistics {
+        await chain?.statistics ?? ChainOfTrustStatistics()
+    }
+
     public func lookup(_ name: String, _ type: UInt16) async -> Result<DNSAnswer, Failure> {
-        await lookup(DNSResolver.normalise(name), type, depth: 0)
+        let name = DNSResolver.normalise(name)
+        guard DNSResolver.sharedTypes.contains(type) else { return await lookup(name, type, depth: 0) }
+        return await sharedAnswers.answer(name, type) { await self.lookup(name, type, depth: 0) }
     }
 
     private func lookup(_ name: String, _ type: UInt16, depth: Int) async -> Result<DNSAnswer, Failure> {

@@ -2,8 +2,9 @@ import MXAuditExecutor
 import MXAuditModel
 
 /// Queries the configured resolvers with DO and CD set (bogus data must come back to be judged),
-/// retries across servers, falls back to TCP on truncation, and caches every answer — and every
-/// in-flight query — for the run, so a provider zone used by 300 domains is fetched once.
+/// retries across servers, falls back to TCP on truncation, shares every in-flight query and keeps
+/// answers about shared infrastructure in a bounded cache, so a provider zone used by 300 domains
+/// is fetched once.
 public actor DNSResolver {
     public struct Settings: Sendable {
         public var servers: [ResolverAddress]
@@ -28,6 +29,8 @@ public actor DNSResolver {
         public var cacheHits = 0
         public var queriesSent = 0
         public var tcpFallbacks = 0
+        /// Lookups that failed because no resolver answered in time (after every attempt).
+        public var timeouts = 0
     }
 
     private struct Question: Hashable {
@@ -37,7 +40,10 @@ public actor DNSResolver {
 
     public let settings: Settings
     private let executor: BlockingExecutor
-    private var cache: [Question: Task<Result<DNSResponse, Failure>, Never>] = [:]
+    /// Queries on the wire, shared by everyone who asks the same question meanwhile.
+    private var inFlight: [Question: Task<Result<DNSResponse, Failure>, Never>] = [:]
+    /// Finished answers of shared record types.
+    private var answers = GenerationalCache<Question, Result<DNSResponse, Failure>>(capacity: DNSResolver.cacheCapacity)
     public private(set) var statistics = Statistics()
 
     public init(settings: Settings, executor: BlockingExecutor = .shared) {
@@ -50,19 +56,28 @@ public actor DNSResolver {
     public func query(_ name: String, _ type: UInt16) async -> Result<DNSResponse, Failure> {
         let question = Question(name: Self.normalise(name), type: type)
         statistics.lookups += 1
-        if let pending = cache[question] {
+        if let answer = answers[question] {
+            statistics.cacheHits += 1
+            return answer
+        }
+        if let pending = inFlight[question] {
             statistics.cacheHits += 1
             return await pending.value
         }
         let task = Task { await self.fetch(question) }
-        cache[question] = task
+        inFlight[question] = task
         let result = await task.value
+        inFlight[question] = nil
         // Answers about shared infrastructure (zone keys, delegations, MX hosts' addresses and
         // TLSA) are asked again by many domains; a domain's own names (MX, TXT, SOA …) are not.
-        // Keeping only the former bounds the cache by the infrastructure, not by the fleet.
-        if !Self.sharedTypes.contains(question.type) { cache[question] = nil }
+        // Only the former are kept, and in a bounded cache, so memory follows the shared
+        // infrastructure, not the size of the fleet.
+        if Self.sharedTypes.contains(question.type) { answers[question] = result }
         return result
     }
+
+    /// Answers per cache generation: a few thousand covers the shared infrastructure of any fleet.
+    static let cacheCapacity = 4096
 
     /// Record types whose answers stay cached for the whole run.
     static let sharedTypes: Set<UInt16> = [DNSType.ds, DNSType.dnskey, DNSType.a, DNSType.aaaa, DNSType.tlsa, DNSType.cname]
@@ -83,6 +98,7 @@ public actor DNSResolver {
                 if failure.kind == .cancelled || failure.kind == .local { return .failure(failure) }
             }
         }
+        if lastFailure.kind == .timeout { statistics.timeouts += 1 }
         return .failure(lastFailure)
     }
 

@@ -13,6 +13,7 @@ public struct AuditEnvironment: Sendable {
     public let dns: DNSObservations
     public let prober: SMTPProber
     public let policyFetcher: MTASTSFetcher
+    public let counters = CollectionCounters()
 
     public struct SetupError: Error, CustomStringConvertible {
         public var description: String
@@ -20,8 +21,11 @@ public struct AuditEnvironment: Sendable {
 
     /// Builds the run's clients from settings; input problems (an unreadable trust anchor, a bad
     /// resolver address) are reported before any network work.
-    public init(settings: AuditSettings, executor: BlockingExecutor = .shared) throws {
+    /// - Parameter executor: runs the blocking calls; by default one with `settings.concurrency`
+    ///   threads (created on demand), so `--concurrency` bounds the operations in flight.
+    public init(settings: AuditSettings, executor: BlockingExecutor? = nil) throws {
         self.settings = settings
+        let executor = executor ?? BlockingExecutor(maximumThreads: max(1, settings.concurrency))
         self.executor = executor
         let servers: [ResolverAddress]
         if let resolver = settings.resolver {

@@ -25,8 +25,11 @@ public struct DomainCollector: Sendable {
         async let domainKeys = dns.exists("_domainkey.\(name)")
         async let selectors = dkimSelectors(domain)
 
-        let mx = await probeEndpoints(await mxObservation)
-        let mtaSTS = await mtaSTSEvidence(domain: name, txt: await stsTXT, mx: mx)
+        // The policy fetch needs only the MX host names (for coverage), not the probes.
+        let mxFound = await mxObservation
+        async let probed = probeEndpoints(mxFound)
+        let mtaSTS = await mtaSTSEvidence(domain: name, txt: await stsTXT, mx: mxFound)
+        let mx = await probed
         let spfTXT = await apexTXT
         let spf = SPFEvidence(txt: spfTXT, record: await SPFEvaluator(lookup: txtLookup).evaluate(domain: name, txt: spfTXT))
         let dmarcRecords = await dmarcTXT
@@ -92,6 +95,7 @@ public struct DomainCollector: Sendable {
             let failure = [(await v4).0.failure, (await v6).0.failure].compactMap { $0 }.first
             fetch = .failed(failure ?? Failure(.dnsError, "\(policyHost) has no A or AAAA records, so the policy cannot be fetched"))
         } else {
+            environment.counters.policyFetchStarted()
             fetch = await environment.policyFetcher.fetchPolicy(domain: domain, addresses: addresses)
         }
         let policy = MTASTSPolicyParser.policy(from: fetch)

@@ -7,12 +7,13 @@ public struct FleetAudit: Sendable {
     public let collector: DomainCollector
     public let domainsInFlight: Int
 
-    /// - Parameter domainsInFlight: how many domains are collected at once. Each domain has several
-    ///   lookups and probes in flight, and shared hosts are probed once, so a quarter of the
-    ///   operation bound (`--concurrency`) keeps the network busy without piling up waiters.
+    /// - Parameter domainsInFlight: how many domains are collected at once. A domain spends most of
+    ///   its time waiting on round trips, one after another (MX, then addresses, then TLSA, then the
+    ///   probe), and shared answers come from the caches, so half the operation bound
+    ///   (`--concurrency`, which the executor's thread count enforces) keeps it busy.
     public init(environment: AuditEnvironment, domainsInFlight: Int? = nil) {
         collector = DomainCollector(environment: environment)
-        self.domainsInFlight = max(1, domainsInFlight ?? environment.settings.concurrency / 4)
+        self.domainsInFlight = max(1, domainsInFlight ?? environment.settings.concurrency / 2)
     }
 
     /// Runs the fleet; `sink` is called once per domain, in completion order, never concurrently.

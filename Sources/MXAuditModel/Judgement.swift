@@ -19,7 +19,13 @@ public struct RuleResult: Sendable, Equatable, Hashable, Codable {
     /// RFC sections, BSI TR sections, Forum Standaardisatie entries.
     public var references: [String]
     /// The waiver that explains a failure (or that expired and no longer does).
-    public var waiver: AppliedWaiver?
+    public var waiver: AppliedWaiver? {
+        get { waiverBox?.waiver }
+        set { waiverBox = newValue.map(WaiverBox.init) }
+    }
+    // Few results carry a waiver, and a waiver is as large as the rest of a result: kept out of
+    // line, a 10,000-domain run's results take half the memory.
+    private var waiverBox: WaiverBox?
 
     public init(domain: String, clientID: String, rulesetID: String, rulesetVersion: String, ruleID: String,
                 ruleTitle: String, level: RuleLevel, scope: RuleScope, subject: String, outcome: Outcome,
@@ -42,6 +48,57 @@ public struct RuleResult: Sendable, Equatable, Hashable, Codable {
 
     /// The identity of a result across runs, for diffs: (domain, rule set, rule, subject).
     public var key: ResultKey { ResultKey(domain: domain, rulesetID: rulesetID, ruleID: ruleID, subject: subject) }
+
+    private enum CodingKeys: String, CodingKey {
+        case domain, clientID, rulesetID, rulesetVersion, ruleID, ruleTitle, level, scope, subject, outcome, message,
+             remediation, references, waiver
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(domain: try container.decode(String.self, forKey: .domain),
+                  clientID: try container.decode(String.self, forKey: .clientID),
+                  rulesetID: try container.decode(String.self, forKey: .rulesetID),
+                  rulesetVersion: try container.decode(String.self, forKey: .rulesetVersion),
+                  ruleID: try container.decode(String.self, forKey: .ruleID),
+                  ruleTitle: try container.decode(String.self, forKey: .ruleTitle),
+                  level: try container.decode(RuleLevel.self, forKey: .level),
+                  scope: try container.decode(RuleScope.self, forKey: .scope),
+                  subject: try container.decode(String.self, forKey: .subject),
+                  outcome: try container.decode(Outcome.self, forKey: .outcome),
+                  message: try container.decode(String.self, forKey: .message),
+                  remediation: try container.decodeIfPresent(String.self, forKey: .remediation),
+                  references: try container.decode([String].self, forKey: .references),
+                  waiver: try container.decodeIfPresent(AppliedWaiver.self, forKey: .waiver))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(domain, forKey: .domain)
+        try container.encode(clientID, forKey: .clientID)
+        try container.encode(rulesetID, forKey: .rulesetID)
+        try container.encode(rulesetVersion, forKey: .rulesetVersion)
+        try container.encode(ruleID, forKey: .ruleID)
+        try container.encode(ruleTitle, forKey: .ruleTitle)
+        try container.encode(level, forKey: .level)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(message, forKey: .message)
+        try container.encodeIfPresent(remediation, forKey: .remediation)
+        try container.encode(references, forKey: .references)
+        try container.encodeIfPresent(waiver, forKey: .waiver)
+    }
+}
+
+/// An applied waiver out of line, compared by value.
+private final class WaiverBox: Sendable, Hashable {
+    let waiver: AppliedWaiver
+
+    init(_ waiver: AppliedWaiver) { self.waiver = waiver }
+
+    static func == (lhs: WaiverBox, rhs: WaiverBox) -> Bool { lhs.waiver == rhs.waiver }
+    func hash(into hasher: inout Hasher) { hasher.combine(waiver) }
 }
 
 public struct ResultKey: Sendable, Hashable, Codable, Comparable {

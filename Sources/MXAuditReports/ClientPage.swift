@@ -50,7 +50,8 @@ struct ClientPage {
         var explains: Int
     }
 
-    init(input: ReportInput, client: Client) {
+    /// - Parameter evidence: the client's evidence by A-label (`ReportInput.evidence(ofClient:)`).
+    init(input: ReportInput, client: Client, evidence: [String: DomainEvidence]) {
         let results = input.results(ofClient: client.id)
         let summary = ResultSummary(results)
         generator = "mxaudit \(input.run.mxauditVersion)"
@@ -81,7 +82,7 @@ struct ClientPage {
         hasChanges = !changes.isEmpty
         domains = input.judgements(ofClient: client).map { judgement in
             DomainSection(judgement: judgement, domain: client.domains.first { $0.name.ascii == judgement.domain }?.name,
-                          evidence: input.evidence[judgement.domain], trend: input.domainTrends[judgement.domain] ?? [],
+                          evidence: evidence[judgement.domain], trend: input.domainTrends[judgement.domain] ?? [],
                           auditedAt: input.run.startedAt)
         }
         let unused = input.unusedWaivers.filter { $0.waiver.client == client.id }

@@ -13,7 +13,8 @@ public enum HTMLReportWriter {
         var written: [URL] = []
         for client in try input.clients(clients) {
             let file = directory.appendingPathComponent(ReportFileName.page(client.id))
-            try ReportFiles.write(Data(set.render(ClientPage(input: input, client: client), with: "client").utf8), to: file)
+            let page = ClientPage(input: input, client: client, evidence: try input.evidence(ofClient: client))
+            try ReportFiles.write(Data(set.render(page, with: "client").utf8), to: file)
             written.append(file)
         }
         let index = directory.appendingPathComponent("index.html")
@@ -25,7 +26,8 @@ public enum HTMLReportWriter {
     /// One client's page as text.
     public static func clientPage(_ input: ReportInput, client id: String, templates: URL) throws -> String {
         let client = try input.clients([id])[0]
-        return try TemplateSet(directory: templates).render(ClientPage(input: input, client: client), with: "client")
+        let page = ClientPage(input: input, client: client, evidence: try input.evidence(ofClient: client))
+        return try TemplateSet(directory: templates).render(page, with: "client")
     }
 
     /// The fleet overview as text.

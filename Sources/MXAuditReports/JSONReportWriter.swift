@@ -15,7 +15,9 @@ public enum JSONReportWriter {
         let document = ReportDocument(
             schema: schema, schemaVersion: schemaVersion, run: input.run,
             summary: ResultSummary(selected.flatMap { input.results(ofClient: $0.id) }),
-            clients: selected.map { ClientDocument(input: input, client: $0, includeEvidence: includeEvidence) },
+            clients: try selected.map { client in
+                ClientDocument(input: input, client: client, evidence: includeEvidence ? try input.evidence(ofClient: client) : [:])
+            },
             unusedWaivers: input.unusedWaivers.filter { unused in selected.contains { $0.id == unused.waiver.client } })
         let encoder = DomainEvidence.makeEncoder()
         encoder.outputFormatting.insert(.prettyPrinted)
@@ -46,7 +48,7 @@ private struct ClientDocument: Encodable {
     var changes: [ChangeLine]
     var domains: [DomainDocument]
 
-    init(input: ReportInput, client: Client, includeEvidence: Bool) {
+    init(input: ReportInput, client: Client, evidence: [String: DomainEvidence]) {
         let results = input.results(ofClient: client.id)
         id = client.id
         name = client.name
@@ -55,12 +57,12 @@ private struct ClientDocument: Encodable {
         waivers = client.waivers
         trend = input.trends[client.id] ?? []
         changes = input.changes[client.id] ?? []
-        let judgements = Dictionary(input.judgements.map { ($0.domain, $0) }, uniquingKeysWith: { first, _ in first })
+        let judgements = Dictionary(input.judgements(ofClient: client).map { ($0.domain, $0) }, uniquingKeysWith: { first, _ in first })
         domains = client.domains.map { domain in
             let judgement = judgements[domain.name.ascii]
             return DomainDocument(domain: domain.name.ascii, unicode: domain.name.unicode, advice: judgement?.advice,
                                   summary: ResultSummary(judgement?.results ?? []), results: judgement?.results ?? [],
-                                  evidence: includeEvidence ? input.evidence[domain.name.ascii] : nil)
+                                  evidence: evidence[domain.name.ascii])
         }
     }
 }

@@ -1,34 +1,42 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import MXAuditModel
 
-/// JUnit XML for CI systems (GitLab, Jenkins, Azure DevOps), valid against the Ant JUnit schema and
-/// written with libxml2 (FoundationXML): one `<testsuite>` per client, one `<testcase>` per
-/// (domain, rule). docs/reports.md describes the mapping.
+/// JUnit XML for CI systems (GitLab, Jenkins, Azure DevOps), valid against the Ant JUnit schema:
+/// one `<testsuite>` per client, one `<testcase>` per (domain, rule). docs/reports.md describes
+/// the mapping.
 public enum JUnitReportWriter {
     /// The fleet document: `<testsuites>` with one `<testsuite>` per client (every client, or the named ones).
     public static func xml(_ input: ReportInput, clients: [String]? = nil, hostname: String = localHostname) throws -> Data {
-        let root = XMLElement(name: "testsuites")
+        var data = Data()
+        try document(input, clients: clients, hostname: hostname) { data.append($0) }
+        return data
+    }
+
+    /// The fleet document piece by piece: one client's suite is in memory at a time.
+    private static func document(_ input: ReportInput, clients: [String]?, hostname: String,
+                                 emit: (Data) throws -> Void) throws {
+        try emit(Data((declaration + "<testsuites>\n").utf8))
         for (index, client) in try input.clients(clients).enumerated() {
-            let suite = JUnitSuite(input: input, client: client, hostname: hostname).element()
-            suite.addAttribute(attribute("package", client.id))
-            suite.addAttribute(attribute("id", String(index)))
-            root.addChild(suite)
+            let suite = JUnitSuite(input: input, client: client, evidence: try input.evidence(ofClient: client),
+                                   hostname: hostname).element()
+            suite.addAttribute("package", client.id)
+            suite.addAttribute("id", String(index))
+            try emit(Data(suite.serialised(indent: 1).utf8))
         }
-        return serialise(root)
+        try emit(Data("</testsuites>\n".utf8))
     }
 
     /// One client's document, with its `<testsuite>` as the root.
     public static func xml(_ input: ReportInput, client id: String, hostname: String = localHostname) throws -> Data {
         let client = try input.clients([id])[0]
-        return serialise(JUnitSuite(input: input, client: client, hostname: hostname).element())
+        let suite = JUnitSuite(input: input, client: client, evidence: try input.evidence(ofClient: client),
+                               hostname: hostname).element()
+        return Data((declaration + suite.serialised()).utf8)
     }
 
     /// Writes the fleet document (`--junit FILE`).
     public static func write(_ input: ReportInput, to file: URL, clients: [String]? = nil) throws {
-        try ReportFiles.write(try xml(input, clients: clients), to: file)
+        try ReportFiles.stream(to: file) { emit in try document(input, clients: clients, hostname: localHostname, emit: emit) }
     }
 
     /// Writes `<directory>/<client>.junit.xml` for each client (every client, or the named ones).
@@ -49,15 +57,5 @@ public enum JUnitReportWriter {
         return name.isEmpty ? "localhost" : name
     }
 
-    static func attribute(_ name: String, _ value: String) -> XMLNode {
-        // swift-corelibs-foundation returns Any here; it is always an XMLNode.
-        XMLNode.attribute(withName: name, stringValue: value) as! XMLNode
-    }
-
-    private static func serialise(_ root: XMLElement) -> Data {
-        let document = XMLDocument(rootElement: root)
-        document.version = "1.0"
-        document.characterEncoding = "UTF-8"
-        return document.xmlData(options: [.nodePrettyPrint])
-    }
+    private static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 }

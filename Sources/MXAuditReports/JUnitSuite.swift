@@ -1,27 +1,26 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import MXAuditModel
 
 /// One client's `<testsuite>`: properties, one testcase per (domain, rule), and the summary as
-/// `<system-out>`. Every text and attribute value passes through `ReportText` (libxml2 escapes
-/// markup but would write control characters as they are, which XML 1.0 forbids).
+/// `<system-out>`. Every text and attribute value passes through `ReportText` (escaping markup
+/// alone would leave control characters, which XML 1.0 forbids).
 struct JUnitSuite {
     var input: ReportInput
     var client: Client
+    /// The client's evidence by A-label (`ReportInput.evidence(ofClient:)`).
+    var evidence: [String: DomainEvidence]
     var hostname: String
 
     static let messageLimit = 500
     static let detailLimit = 8000
 
-    func element() -> XMLElement {
+    func element() -> XMLOutputElement {
         let results = input.results(ofClient: client.id)
         let groups = RuleGroup.make(results)
         let summary = ResultSummary(results)
         let rulesets = RulesetSummary.make(rulesets: client.rulesets, results: results, references: input.run.rulesets)
 
-        let suite = XMLElement(name: "testsuite")
+        let suite = XMLOutputElement(name: "testsuite")
         var counts = (failures: 0, errors: 0, skipped: 0)
         for group in groups {
             switch group.outcome {
@@ -35,10 +34,10 @@ struct JUnitSuite {
                               ("hostname", ReportText.line(hostname)), ("tests", String(groups.count)),
                               ("failures", String(counts.failures)), ("errors", String(counts.errors)),
                               ("skipped", String(counts.skipped)), ("time", seconds(collectionTime()))] {
-            suite.addAttribute(JUnitReportWriter.attribute(name, value))
+            suite.addAttribute(name, value)
         }
 
-        let properties = XMLElement(name: "properties")
+        let properties = XMLOutputElement(name: "properties")
         var pairs = [("mxaudit.run_id", String(input.run.id)), ("mxaudit.version", input.run.mxauditVersion),
                      ("mxaudit.client_name", ReportText.line(client.name)), ("mxaudit.verdict", summary.verdict.rawValue),
                      ("mxaudit.score", summary.score.map(String.init) ?? "none")]
@@ -47,42 +46,42 @@ struct JUnitSuite {
             pairs.append(("ruleset.\(ruleset.id).verdict", ruleset.summary.verdict.rawValue))
         }
         for (name, value) in pairs {
-            let property = XMLElement(name: "property")
-            property.addAttribute(JUnitReportWriter.attribute("name", name))
-            property.addAttribute(JUnitReportWriter.attribute("value", value))
+            let property = XMLOutputElement(name: "property")
+            property.addAttribute("name", name)
+            property.addAttribute("value", value)
             properties.addChild(property)
         }
         suite.addChild(properties)
 
         for group in groups { suite.addChild(testcase(group)) }
-        suite.addChild(XMLElement(name: "system-out", stringValue: ReportText.text(systemOut(summary, rulesets), limit: Self.detailLimit)))
-        suite.addChild(XMLElement(name: "system-err", stringValue: ""))
+        suite.addChild(XMLOutputElement(name: "system-out", text: ReportText.text(systemOut(summary, rulesets), limit: Self.detailLimit)))
+        suite.addChild(XMLOutputElement(name: "system-err", text: ""))
         return suite
     }
 
     /// `classname` = client + "." + the domain with dots as underscores: Jenkins splits at the last
     /// dot into package (the client) and class (the domain). The name carries no values, so it
     /// stays the same from run to run and CI systems can track it.
-    private func testcase(_ group: RuleGroup) -> XMLElement {
-        let testcase = XMLElement(name: "testcase")
-        testcase.addAttribute(JUnitReportWriter.attribute("name", ReportText.line("\(group.ruleID) \(group.ruleTitle)")))
-        testcase.addAttribute(JUnitReportWriter.attribute("classname", client.id + "." + group.domain.replacingOccurrences(of: ".", with: "_")))
-        testcase.addAttribute(JUnitReportWriter.attribute("time", "0"))
-        let outcomeElement: XMLElement?
+    private func testcase(_ group: RuleGroup) -> XMLOutputElement {
+        let testcase = XMLOutputElement(name: "testcase")
+        testcase.addAttribute("name", ReportText.line("\(group.ruleID) \(group.ruleTitle)"))
+        testcase.addAttribute("classname", client.id + "." + group.domain.replacingOccurrences(of: ".", with: "_"))
+        testcase.addAttribute("time", "0")
+        let outcomeElement: XMLOutputElement?
         switch group.outcome {
         case .fail:
-            outcomeElement = XMLElement(name: "failure", stringValue: ReportText.text(details(group), limit: Self.detailLimit))
-            outcomeElement?.addAttribute(JUnitReportWriter.attribute("type", group.level.rawValue))
+            outcomeElement = XMLOutputElement(name: "failure", text: ReportText.text(details(group), limit: Self.detailLimit))
+            outcomeElement?.addAttribute("type", group.level.rawValue)
         case .indeterminate:
-            outcomeElement = XMLElement(name: "error", stringValue: ReportText.text(details(group), limit: Self.detailLimit))
-            outcomeElement?.addAttribute(JUnitReportWriter.attribute("type", "indeterminate"))
+            outcomeElement = XMLOutputElement(name: "error", text: ReportText.text(details(group), limit: Self.detailLimit))
+            outcomeElement?.addAttribute("type", "indeterminate")
         case .explained, .notApplicable:
-            outcomeElement = XMLElement(name: "skipped")
+            outcomeElement = XMLOutputElement(name: "skipped")
         case .pass:
             outcomeElement = nil
         }
         if let outcomeElement {
-            outcomeElement.addAttribute(JUnitReportWriter.attribute("message", ReportText.line(message(group), limit: Self.messageLimit)))
+            outcomeElement.addAttribute("message", ReportText.line(message(group), limit: Self.messageLimit))
             testcase.addChild(outcomeElement)
         }
         return testcase
@@ -133,7 +132,7 @@ struct JUnitSuite {
 
     /// The client's evidence collection time: the sum of its domains' collection durations.
     private func collectionTime() -> Double {
-        client.domains.compactMap { input.evidence[$0.name.ascii] }
+        client.domains.compactMap { evidence[$0.name.ascii] }
             .reduce(0) { $0 + max(0, $1.finishedAt.timeIntervalSince($1.collectedAt)) }
     }
 

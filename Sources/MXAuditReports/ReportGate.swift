@@ -39,10 +39,11 @@ public struct ReportGate: Sendable {
     /// - Parameter regressions: the number of regressions the diff against the last complete run found.
     public func decide(_ input: ReportInput, regressions: Int) -> GateDecision {
         let gatedLevels: Set<RuleLevel> = failOn.contains(.should) ? [.must, .should] : failOn.contains(.must) ? [.must] : []
-        let results = input.judgements.flatMap(\.results)
-        let failures = results.filter { $0.outcome == .fail && gatedLevels.contains($0.level) }
+        // Lazily: a large fleet's results are not copied into one array just to be counted.
+        let results = input.judgements.lazy.flatMap(\.results)
+        let failures = Array(results.filter { $0.outcome == .fail && gatedLevels.contains($0.level) })
         let unknown = allowIndeterminate || gatedLevels.isEmpty ? []
-            : results.filter { $0.outcome == .indeterminate && $0.level == .must }
+            : Array(results.filter { $0.outcome == .indeterminate && $0.level == .must })
         let counted = failOn.contains(.regressed) ? max(0, regressions) : 0
 
         var reasons: [String] = []

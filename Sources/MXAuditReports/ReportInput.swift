@@ -1,15 +1,22 @@
 import Foundation
 import MXAuditModel
 
+/// Reads the evidence documents of the given domains (A-labels) on demand; a domain without a
+/// document is left out. A large run's evidence is most of its size, so reports read it one
+/// client at a time instead of holding the whole fleet's.
+public typealias EvidenceReader = @Sendable (_ domains: [String]) throws -> [String: DomainEvidence]
+
 /// Everything a report is made of: one run's judgements and evidence, the inventory's clients, and
 /// what the history says (trends, changes). Reports only read it; they never touch the network.
 public struct ReportInput: Sendable {
     public var run: AuditRun
     /// In inventory order; reports keep that order except where they rank by risk.
     public var clients: [Client]
-    public var judgements: [DomainJudgement]
+    public var judgements: [DomainJudgement] { didSet { index = Self.index(judgements) } }
     /// By domain A-label; a domain without evidence is reported from its results alone.
     public var evidence: [String: DomainEvidence]
+    /// Where evidence is read from when it is not in `evidence` (a stored run's documents).
+    public var evidenceReader: EvidenceReader?
     public var unusedWaivers: [UnusedWaiver]
     /// Score history by client id, oldest first (see `ResultSummary.score`).
     public var trends: [String: [TrendPoint]]
@@ -24,6 +31,7 @@ public struct ReportInput: Sendable {
         self.run = run
         self.clients = clients
         self.judgements = judgements
+        index = Self.index(judgements)
         self.evidence = evidence
         self.unusedWaivers = unusedWaivers
         self.trends = trends
@@ -42,14 +50,42 @@ public struct ReportInput: Sendable {
 
     /// Every result of one client, in judgement order.
     public func results(ofClient id: String) -> [RuleResult] {
-        judgements.filter { $0.clientID == id }.flatMap(\.results)
+        (index.byClient[id] ?? []).flatMap { judgements[$0].results }
     }
 
     /// The judgements of one client's domains, in inventory order (domains without a judgement are left out).
     func judgements(ofClient client: Client) -> [DomainJudgement] {
-        let byDomain = Dictionary(judgements.filter { $0.clientID == client.id }.map { ($0.domain, $0) },
-                                  uniquingKeysWith: { first, _ in first })
-        return client.domains.compactMap { byDomain[$0.name.ascii] }
+        client.domains.compactMap { domain in index.byDomain[Key(client: client.id, domain: domain.name.ascii)].map { judgements[$0] } }
+    }
+
+    /// The evidence of one client's domains, by A-label, read now when it comes from the store.
+    public func evidence(ofClient client: Client) throws -> [String: DomainEvidence] {
+        let domains = client.domains.map(\.name.ascii)
+        if let evidenceReader { return try evidenceReader(domains) }
+        return evidence.filter { domains.contains($0.key) }
+    }
+
+    // Reports ask per client; a scan of every judgement per client would be quadratic in a fleet.
+    private var index: Index
+
+    private struct Key: Hashable {
+        var client: String
+        var domain: String
+    }
+
+    private struct Index {
+        var byClient: [String: [Int]] = [:]
+        var byDomain: [Key: Int] = [:]
+    }
+
+    private static func index(_ judgements: [DomainJudgement]) -> Index {
+        var index = Index()
+        for (position, judgement) in judgements.enumerated() {
+            index.byClient[judgement.clientID, default: []].append(position)
+            let key = Key(client: judgement.clientID, domain: judgement.domain)
+            if index.byDomain[key] == nil { index.byDomain[key] = position }
+        }
+        return index
     }
 }
 

@@ -38,6 +38,8 @@ enum ReportText {
     /// attribute could be broken out of. Such clusters are split: the markup character stays,
     /// the scalars glued to it become U+FFFD. U+FFFE and U+FFFF, which XML forbids, become U+FFFD too.
     static func markupSafe(_ text: String) -> String {
+        // In ASCII only CR LF shares a cluster, and neither is markup.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         var result = String.UnicodeScalarView()
         for character in text {
             let scalars = character.unicodeScalars

@@ -25,7 +25,16 @@ public enum ResultsTextRenderer {
     }
 
     public static func render(_ judgements: [DomainJudgement], options: Options) -> String {
-        judgements.map { render($0, options: options) }.joined(separator: "\n")
+        var text = ""
+        render(judgements, options: options) { text += $0 }
+        return text
+    }
+
+    /// The same text handed out a domain at a time, so a large fleet's summary is never whole in memory.
+    public static func render(_ judgements: [DomainJudgement], options: Options, emit: (String) -> Void) {
+        for (position, judgement) in judgements.enumerated() {
+            emit(position == 0 ? render(judgement, options: options) : "\n" + render(judgement, options: options))
+        }
     }
 
     public static func render(_ judgement: DomainJudgement, options: Options) -> String {

@@ -37,6 +37,6 @@ struct TemplateSet {
 
     func render(_ page: Any, with name: String) -> String {
         // Both names are checked in init, so the library always has the template.
-        library.render(page, withTemplate: name) ?? ""
+        library.render(TemplateContext.make(page), withTemplate: name) ?? ""
     }
 }

@@ -2,6 +2,8 @@
 /// could rewrite the screen) become visible `\u{…}` escapes, and long values are cut with a marker.
 public enum TerminalText {
     public static func safe(_ text: String, limit: Int = 300) -> String {
+        // Most text is short printable ASCII, which needs no change.
+        if text.utf8.count <= limit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var result = ""
         var count = 0
         for scalar in text.unicodeScalars {

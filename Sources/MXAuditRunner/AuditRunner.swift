@@ -1,5 +1,6 @@
 import Foundation
 import MXAuditEngine
+import MXAuditExecutor
 import MXAuditModel
 import MXAuditRules
 import MXAuditStore
@@ -11,6 +12,9 @@ public struct AuditRunner: Sendable {
     public let plan: AuditPlan
     public let environment: AuditEnvironment
     public let store: AuditStore
+
+    /// How often freed memory goes back to the system (a trim takes a few milliseconds).
+    static let domainsBetweenMemoryReturns = 500
 
     public init(plan: AuditPlan, environment: AuditEnvironment, store: AuditStore) {
         self.plan = plan
@@ -27,10 +31,13 @@ public struct AuditRunner: Sendable {
         let engine = RuleEngine(rulesets: plan.rulesets)
         let waivers = plan.extraWaivers
         do {
+            var recorded = 0
             try await FleetAudit(environment: environment).run(plan.inventory) { client, _, evidence in
                 let judgement = engine.judge(evidence, client: client, waivers: waivers, today: today)
                 try await store.record(runID: runID, evidence: evidence, judgement: judgement)
                 onDomain(judgement)
+                recorded += 1
+                if recorded % Self.domainsBetweenMemoryReturns == 0 { FreedMemory.returnToSystem() }
             }
             try Task.checkCancellation()
             try await store.finishRun(runID, status: .complete)

@@ -25,29 +25,30 @@ public struct ReportAssembler: Sendable {
         public var diff: RunDiff?
     }
 
-    /// - Parameter includeEvidence: load every domain's evidence document (HTML, JSON and JUnit
-    ///   reports quote it); the terminal summary needs only the results, and a large fleet's
-    ///   evidence is most of a run's memory.
+    /// - Parameter includeEvidence: let the reports read evidence documents (HTML, JSON and JUnit
+    ///   quote them). They are read from the store one client at a time while the reports are
+    ///   written (`ReportInput.evidenceReader`), because a large fleet's evidence is most of a
+    ///   run's size; the terminal summary needs only the results.
     public func assemble(runID: Int64, extraWaivers: [Waiver] = [], includeEvidence: Bool = true) async throws -> Assembled {
-        let stored = try await store.storedRun(id: runID)
+        let run = try await store.run(id: runID)
+        let clients = try await store.clients(runID: runID)
         let judgements = try await store.judgements(runID: runID)
-        var evidence: [String: DomainEvidence] = [:]
-        if includeEvidence {
-            for judgement in judgements {
-                evidence[judgement.domain] = try await store.evidence(runID: runID, domain: judgement.domain)
-            }
-        }
-        let waivers = stored.clients.flatMap(\.waivers) + extraWaivers
+        let waivers = clients.flatMap(\.waivers) + extraWaivers
         var diff: RunDiff?
+        // The facts the differ compares are read only when there is something to compare with.
         if let previous = try await store.lastCompleteRuns(1, before: runID).first {
-            diff = RunDiffer.diff(from: try await store.storedRun(id: previous.id), to: stored,
+            diff = RunDiffer.diff(from: try await store.storedRun(id: previous.id), to: try await store.storedRun(id: runID),
                                   expiringWithinDays: expiringWithinDays, today: Date())
         }
-        let (clientTrends, domainTrends) = try await trends(upTo: stored.run, current: judgements)
-        let input = ReportInput(run: stored.run, clients: stored.clients, judgements: judgements, evidence: evidence,
+        let (clientTrends, domainTrends) = try await trends(upTo: run, current: judgements)
+        var input = ReportInput(run: run, clients: clients, judgements: judgements, evidence: [:],
                                 unusedWaivers: WaiverAudit.unused(waivers, judgements: judgements),
                                 trends: clientTrends, domainTrends: domainTrends,
                                 changes: diff.map(ChangeLines.byClient) ?? [:])
+        if includeEvidence {
+            let store = self.store
+            input.evidenceReader = { domains in try store.evidenceDocuments(runID: runID, domains: domains) }
+        }
         return Assembled(input: input, diff: diff)
     }
 

@@ -129,10 +129,11 @@ extension AuditStore {
     /// Every result of a run, by domain, in the order the rules produced them.
     private static func results(runID: Int64, _ db: Database) throws -> [String: [RuleResult]] {
         var byDomain: [String: [RuleResult]] = [:]
+        var shared = SharedStrings()
         let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? ORDER BY domain, position",
                                        arguments: [runID])
         while let row = try rows.next() {
-            let result = try StoredRows.result(row)
+            let result = shared.share(try StoredRows.result(row))
             byDomain[result.domain, default: []].append(result)
         }
         return byDomain

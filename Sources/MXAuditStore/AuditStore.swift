@@ -39,16 +39,19 @@ public final class AuditStore: Sendable {
         if access == .readOnly, stat(path, &status) != 0, errno == ENOENT {
             throw StoreError(.missing, path: path, operation: "opening", message: "no such file (no audit has been stored there yet)")
         }
+        // On read-only media SQLite cannot create the -shm file a WAL database needs even for
+        // reading; nobody can write there either, so the file is opened as immutable.
+        let location = access == .readOnly && FileSystemState(holding: path)?.isReadOnly == true ? Self.immutableURI(path) : path
         do {
             // Look before opening for good: opening read-write would switch the file to WAL mode.
-            if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 { try Self.checkIsOurs(path: path) }
+            if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 { try Self.checkIsOurs(path: location) }
             var configuration = Configuration()
             configuration.readonly = access == .readOnly
             configuration.foreignKeysEnabled = true
             // Another mxaudit may be writing its own run into the same file.
             configuration.busyMode = .timeout(30)
             configuration.label = "mxaudit history"
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: location, configuration: configuration)
             if access == .readWrite {
                 try StoreSchema.migrator.migrate(pool)
             } else if try pool.read({ try !StoreSchema.migrator.hasCompletedMigrations($0) }) {
@@ -59,6 +62,14 @@ public final class AuditStore: Sendable {
             throw StoreError.wrapping(error, path: path, operation: "opening")
         }
         if access == .readWrite { try markAbandonedRuns() }
+    }
+
+    /// An SQLite URI that opens `path` read-only without locks or shared memory (the system
+    /// SQLite accepts URIs as file names).
+    static func immutableURI(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path) + "?mode=ro&immutable=1"
     }
 
     /// Refuses another application's SQLite file and a history written by a newer mxaudit.
@@ -99,14 +110,18 @@ public final class AuditStore: Sendable {
 
     // MARK: Writing a run
 
+    /// The `operation` of a `StoreError` from `beginRun`: when it fails, no run was stored.
+    public static let beginRunOperation = "starting a run"
+
     /// Starts a run: stores its settings, rule sets and the clients (with their domains) it will
     /// audit. Returns the run id.
     public func beginRun(startedAt: Date, inventoryHash: String, rulesets: [RulesetReference], settings: AuditSettings,
                          clients: [Client]) async throws -> Int64 {
         let writer = self.writer
-        let settingsJSON = try encoded("starting a run") { try JSONColumn.encode(settings) }
-        let documents = try encoded("starting a run") { try clients.map { ($0, try JSONColumn.encode($0)) } }
-        return try await write("starting a run") { db in
+        let operation = Self.beginRunOperation
+        let settingsJSON = try encoded(operation) { try JSONColumn.encode(settings) }
+        let documents = try encoded(operation) { try clients.map { ($0, try JSONColumn.encode($0)) } }
+        return try await write(operation) { db in
             try db.execute(sql: """
                 INSERT INTO run (started_at, mxaudit_version, inventory_hash, settings, status,
                                  writer_host, writer_pid, writer_boot_id, writer_start_ticks)
@@ -121,7 +136,7 @@ public final class AuditStore: Sendable {
             var domainPosition = 0
             for (position, (client, document)) in documents.enumerated() {
                 try db.execute(sql: "INSERT INTO run_client (run_id, client_id, name, position, document) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [runID, client.id, client.name, position, document])
+                               arguments: [runID, client.id, StoredText.column(client.name), position, document])
                 for domain in client.domains {
                     try db.execute(sql: "INSERT INTO run_domain (run_id, domain, client_id, position) VALUES (?, ?, ?, ?)",
                                    arguments: [runID, domain.name.ascii, client.id, domainPosition])

@@ -42,9 +42,15 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         guard let code else { return text + message }
         let primary = code & 0xFF
         text += "SQLite error \(code)" + ((Self.extendedNames[code] ?? Self.primaryNames[primary]).map { " (\($0))" } ?? "") + ": " + message
+        let fileSystem = FileSystemState(holding: path)
         if primary == 8 || primary == 14 {
-            text += " (mxaudit writes the file and creates \((path as NSString).lastPathComponent)-wal and -shm beside it, "
-                + "even to read it: check the permissions of the file and of its directory)"
+            text += fileSystem?.isReadOnly == true
+                ? " (the file system holding it is mounted read-only)"
+                : " (mxaudit writes the file and creates \((path as NSString).lastPathComponent)-wal and -shm beside it, "
+                    + "even to read it: check the permissions of the file and of its directory)"
+        } else if primary == 10 || primary == 13, let fileSystem {
+            // SQLite says "disk I/O error" when it cannot grow its shared-memory file on a full disk.
+            text += " (the file system holding it has \(fileSystem.freeSpace))"
         }
         return text
     }

@@ -72,8 +72,9 @@ enum StoredRows {
             """)
         try statement.execute(arguments: [
             runID, position, result.domain, result.clientID, result.rulesetID, result.rulesetVersion, result.ruleID,
-            result.ruleTitle, result.level.rawValue, result.scope.rawValue, result.subject, result.outcome.rawValue,
-            result.message, result.remediation, try JSONColumn.encode(result.references),
+            StoredText.column(result.ruleTitle), result.level.rawValue, result.scope.rawValue, StoredText.column(result.subject),
+            result.outcome.rawValue, StoredText.column(result.message), result.remediation.map(StoredText.column),
+            try JSONColumn.encode(result.references),
             try result.waiver.map(JSONColumn.encode),
         ])
     }

@@ -104,7 +104,11 @@ final class SMTPConnection: @unchecked Sendable {
     private func waitFor(_ interest: SocketReactor.Interest, phase: String, until deadline: Deadline) async throws(Failure) {
         switch await reactor.wait(for: interest, on: descriptor, until: deadline) {
         case .ready: return
-        case .timedOut: throw Failure(.timeout, "no \(phase) before the timeout")
+        case .timedOut:
+            // A server that trickles its reply is not one that never answered: say how far it got.
+            let partial = interest == .readable ? reader.bufferedByteCount : 0
+            throw Failure(.timeout, partial > 0 ? "the \(phase) was still incomplete at the timeout (\(partial) bytes without a line end)"
+                                                : "no \(phase) before the timeout")
         case .cancelled: throw Failure(.cancelled, "the probe was cancelled during the \(phase)")
         }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MXAuditDNS
 import MXAuditEngine
+import MXAuditExecutor
 import MXAuditModel
 import MXAuditRunner
 import MXAuditStore
@@ -34,10 +36,14 @@ struct AuditCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No progress line on standard error.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("Write the run's work counters (queries, handshakes, cache hits, time) as JSON here.", valueName: "FILE"))
+    var stats: String?
+
     @OptionGroup var options: CommonOptions
     @OptionGroup var reportOptions: ReportOptions
 
     func run() async throws {
+        let started = ContinuousClock.now
         let settings = try SettingsResolver.resolve(options)
         let plan: AuditPlan
         do {
@@ -47,9 +53,35 @@ struct AuditCommand: AsyncParsableCommand {
         } catch {
             throw MXAuditExit.badInput(error)
         }
+        let (store, runID, counted) = try await collect(plan, settings: settings, started: started)
+        // The network clients and their caches are gone with `collect`; the reports read the store.
+        FreedMemory.returnToSystem()
+        FileHandle.standardError.write(Data("mxaudit: run \(runID) complete: \(plan.domainCount) domains in \(settings.database)\n".utf8))
+        do {
+            if let keep = settings.keepRuns {
+                let removed = try await HistoryDatabase.perform { try await store.prune(keepLast: keep) }
+                if removed > 0 { FileHandle.standardError.write(Data("mxaudit: retention (keep_runs \(keep)): pruned \(removed) old run(s)\n".utf8)) }
+            }
+            try await ReportPublisher.publish(runID: runID, store: store, settings: settings, options: reportOptions,
+                                              extraWaivers: plan.extraWaivers)
+        } catch {
+            try writeStatistics(counted, started: started)
+            throw error
+        }
+        try writeStatistics(counted, started: started)
+    }
+
+    /// Collects, judges and stores every domain; returns the store, the run and the work counters.
+    private func collect(_ plan: AuditPlan, settings: AuditSettings,
+                         started: ContinuousClock.Instant) async throws -> (AuditStore, Int64, AuditStatistics) {
         let environment: AuditEnvironment
         do { environment = try AuditEnvironment(settings: settings) } catch {
             throw MXAuditExit(status: .badInput, message: "mxaudit: \(error)")
+        }
+        // A dead resolver is a clear error before anything is stored (issue #11).
+        if let failure = await ResolverPreflight.check(environment.dns.lookup.resolver) {
+            throw MXAuditExit(status: .runFailed, message: "mxaudit: the DNS resolver cannot be used: \(failure); "
+                              + "nothing was audited or stored (check --resolver)")
         }
         let store: AuditStore
         do { store = try AuditStore(path: settings.database) } catch {
@@ -67,6 +99,8 @@ struct AuditCommand: AsyncParsableCommand {
         }
         let interrupts = InterruptHandler(cancelling: audit)
         let result = await audit.result
+        let counted = await environment.statistics(domains: plan.domainCount, collectSeconds: (ContinuousClock.now - started).seconds,
+                                                   wallSeconds: 0)
         progress.finish()
         switch result {
         case .success:
@@ -74,16 +108,26 @@ struct AuditCommand: AsyncParsableCommand {
         case .failure where interrupts.wasInterrupted:
             throw MXAuditExit(status: .runFailed, message: "mxaudit: the audit was interrupted; the run is kept as incomplete (see 'mxaudit runs')")
         case .failure(let error):
-            throw MXAuditExit(status: .runFailed, message: "mxaudit: the audit failed: \(error); the run is kept as incomplete")
+            // A run that could not even begin is not "kept" (issue #11).
+            let begun = (error as? StoreError)?.operation != AuditStore.beginRunOperation
+            throw MXAuditExit(status: .runFailed, message: "mxaudit: the audit failed: \(error); "
+                              + (begun ? "the run is kept as incomplete" : "no run was stored; earlier runs are unchanged"))
         }
         guard let runID = outcome.value else { throw MXAuditExit(status: .runFailed, message: "mxaudit: the audit produced no run") }
-        FileHandle.standardError.write(Data("mxaudit: run \(runID) complete: \(plan.domainCount) domains in \(settings.database)\n".utf8))
-        if let keep = settings.keepRuns {
-            let removed = try await HistoryDatabase.perform { try await store.prune(keepLast: keep) }
-            if removed > 0 { FileHandle.standardError.write(Data("mxaudit: retention (keep_runs \(keep)): pruned \(removed) old run(s)\n".utf8)) }
+        return (store, runID, counted)
+    }
+
+    private func writeStatistics(_ counted: AuditStatistics, started: ContinuousClock.Instant) throws {
+        guard let stats else { return }
+        var statistics = counted
+        statistics.wallSeconds = (ContinuousClock.now - started).seconds
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try (try encoder.encode(statistics) + Data("\n".utf8)).write(to: URL(fileURLWithPath: stats))
+        } catch {
+            throw MXAuditExit(status: .runFailed, message: "mxaudit: --stats \(stats): \(error.localizedDescription)")
         }
-        try await ReportPublisher.publish(runID: runID, store: store, settings: settings, options: reportOptions,
-                                          extraWaivers: plan.extraWaivers)
     }
 }
 
@@ -93,4 +137,9 @@ final class RunOutcome: @unchecked Sendable {
     private var runID: Int64?
     func set(_ id: Int64) { lock.lock(); runID = id; lock.unlock() }
     var value: Int64? { lock.lock(); defer { lock.unlock() }; return runID }
+}
+
+extension Duration {
+    /// Seconds with a fraction, for figures meant for people and benchmarks.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

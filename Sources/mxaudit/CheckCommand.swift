@@ -51,7 +51,7 @@ struct CheckCommand: AsyncParsableCommand {
             let encoder = DomainEvidence.makeEncoder()
             encoder.outputFormatting.insert(.prettyPrinted)
             let data = try encoder.encode(evidence)
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            StandardOutput.write(data + Data("\n".utf8))
         } else {
             print(evidence.map(EvidenceTextRenderer.render).joined(separator: "\n"), terminator: "")
         }

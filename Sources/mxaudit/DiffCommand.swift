@@ -62,7 +62,7 @@ struct DiffCommand: AsyncParsableCommand {
         switch format {
         case .text: print(DiffRenderer.text(diff, safe: { TerminalText.safe($0) }), terminator: "")
         case .markdown: print(DiffRenderer.markdown(diff, safe: { TerminalText.safe($0) }), terminator: "")
-        case .json: FileHandle.standardOutput.write(try DiffRenderer.json(diff))
+        case .json: StandardOutput.write(try DiffRenderer.json(diff))
         }
         if failOn != nil {
             let decision = RegressionGate.decide(diff)

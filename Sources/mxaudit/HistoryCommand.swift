@@ -42,7 +42,7 @@ struct HistoryCommand: AsyncParsableCommand {
         if json {
             let encoder = DomainEvidence.makeEncoder()
             encoder.outputFormatting.insert(.prettyPrinted)
-            FileHandle.standardOutput.write(try encoder.encode(entries.map { HistoryEntry(run: $0.run, results: $0.results) }) + Data("\n".utf8))
+            StandardOutput.write(try encoder.encode(entries.map { HistoryEntry(run: $0.run, results: $0.results) }) + Data("\n".utf8))
             return
         }
         guard !entries.isEmpty else {

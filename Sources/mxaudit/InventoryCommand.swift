@@ -83,7 +83,7 @@ struct InventoryCommand: AsyncParsableCommand {
 
     static func write(_ text: String, to path: String?) throws {
         guard let path else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardOutput.write(Data(text.utf8))
             return
         }
         do {

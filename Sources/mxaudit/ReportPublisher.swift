@@ -1,4 +1,5 @@
 import Foundation
+import MXAuditExecutor
 import MXAuditModel
 import MXAuditReports
 import MXAuditRunner
@@ -18,28 +19,41 @@ enum ReportPublisher {
             throw HistoryDatabase.exit(for: error)
         }
         let input = assembled.input
+        let (out, junit, junitDir) = (settings.outputDirectory, options.junit, options.junitDir)
+        let templates = URL(fileURLWithPath: ResourceLocator.directory("templates", explicit: options.templates))
         do {
-            if let out = settings.outputDirectory {
-                let templates = URL(fileURLWithPath: ResourceLocator.directory("templates", explicit: options.templates))
-                let files = try HTMLReportWriter.write(input, templates: templates, to: URL(fileURLWithPath: out))
-                FileHandle.standardError.write(Data("mxaudit: wrote \(files.count) HTML reports to \(out)\n".utf8))
-            }
-            if let junit = options.junit {
-                try JUnitReportWriter.write(input, to: URL(fileURLWithPath: junit))
-            }
-            if let directory = options.junitDir {
-                _ = try JUnitReportWriter.writePerClient(input, directory: URL(fileURLWithPath: directory))
+            // Rendering a fleet is long CPU work that reads evidence from the store as it goes:
+            // it runs on a thread of its own, not on the cooperative pool.
+            try await BlockingExecutor.shared.run {
+                if let out {
+                    let files = try HTMLReportWriter.write(input, templates: templates, to: URL(fileURLWithPath: out))
+                    FileHandle.standardError.write(Data("mxaudit: wrote \(files.count) HTML reports to \(out)\n".utf8))
+                }
+                if let junit {
+                    try JUnitReportWriter.write(input, to: URL(fileURLWithPath: junit))
+                }
+                if let junitDir {
+                    _ = try JUnitReportWriter.writePerClient(input, directory: URL(fileURLWithPath: junitDir))
+                }
             }
         } catch let error as ReportError {
             // Broken user templates are bad input; a report that cannot be written is a failed run.
             if case .writeFailed = error { throw MXAuditExit(status: .runFailed, message: "mxaudit: \(error)") }
             throw MXAuditExit(status: .badInput, message: "mxaudit: \(error)")
+        } catch {
+            throw HistoryDatabase.exit(for: error)
         }
         if options.format == "json" {
-            FileHandle.standardOutput.write(try JSONReportWriter.data(input) + Data("\n".utf8))
+            let document: Data
+            do { document = try await BlockingExecutor.shared.run { try JSONReportWriter.data(input) } } catch {
+                throw HistoryDatabase.exit(for: error)
+            }
+            StandardOutput.write(document + Data("\n".utf8))
         } else {
             let colour = ResultsTextRenderer.wantsColour()
-            print(ResultsTextRenderer.render(input.judgements, options: .init(colour: colour, showAll: options.showAll)), terminator: "")
+            ResultsTextRenderer.render(input.judgements, options: .init(colour: colour, showAll: options.showAll)) {
+                print($0, terminator: "")
+            }
         }
         let regressions = assembled.diff.map { RegressionGate.decide($0).reasons.count } ?? 0
         let decision = options.gate.decide(input, regressions: regressions)

@@ -163,7 +163,7 @@ extension RulesCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(judgements) + Data("\n".utf8))
+                StandardOutput.write(try encoder.encode(judgements) + Data("\n".utf8))
             } else {
                 let options = ResultsTextRenderer.Options(colour: ResultsTextRenderer.wantsColour(), showAll: all)
                 print(ResultsTextRenderer.render(judgements, options: options), terminator: "")

@@ -55,7 +55,7 @@ struct RunsCommand: AsyncParsableCommand {
         if json {
             let encoder = DomainEvidence.makeEncoder()
             encoder.outputFormatting.insert(.prettyPrinted)
-            FileHandle.standardOutput.write(try encoder.encode(overviews) + Data("\n".utf8))
+            StandardOutput.write(try encoder.encode(overviews) + Data("\n".utf8))
             return
         }
         print(Self.render(overviews), terminator: "")

@@ -47,7 +47,7 @@ struct StoreSoakCommand: AsyncParsableCommand {
     }
 
     private static func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        StandardOutput.write(Data((line + "\n").utf8))
     }
 
     private static func evidence(_ name: DomainName) -> DomainEvidence {

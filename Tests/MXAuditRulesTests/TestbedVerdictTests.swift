@@ -33,6 +33,12 @@ struct TestbedVerdictTests {
         let evidence = try DomainEvidence.makeDecoder().decode([DomainEvidence].self, from: Data(run.standardOutput.utf8))
         #expect(evidence.map(\.domain.ascii) == names)
 
+        // Rules read a tree built straight from the evidence; it must equal the stored JSON form.
+        for domainEvidence in evidence {
+            let viaJSON = try Value.document(try DomainEvidence.makeEncoder().encode(domainEvidence))
+            #expect(try ValueEncoder.encode(domainEvidence) == viaJSON, "\(domainEvidence.domain.ascii)")
+        }
+
         let engine = try Shipped.engine()
         var mismatches: [String] = []
         for domainEvidence in evidence {

@@ -15,10 +15,16 @@ NSD_TLD = "127.60.0.2"                      # every TLD, including the scaled wo
 NSD_DOMAINS = ("127.60.0.3", "127.60.0.4")  # ns1/ns2.dnshost.example: the scenario domain zones
 NSD_FLEET = "127.60.0.5"                    # ns3.dnshost.example: the scaled domain zones
 RESOLVER = "127.60.0.53"                    # unbound, validating
+HOSTILE_RESOLVER = "127.60.0.54"            # dnsproxy: unbound's answers, broken for the hostile-dns-* domains
 
 HTTPS_SCENARIOS = "127.60.1.1"              # nginx: mta-sts.<domain> of the scenario world
 HTTPS_FLEET = "127.60.1.2"                  # nginx: mta-sts.<domain> of the scaled world
 HTTPS_FALLBACK_CERT_NAME = "default.testbed.invalid"
+HTTP_STREAMS = "127.60.1.3"                 # httpstream: plain HTTP behind nginx for policies that never end
+HTTP_STREAMS_PORT = 8080
+# Never used by the testbed itself: tests start their own short-lived servers here (e.g. a
+# hostile DNS proxy they kill mid-audit), so they need not guess which addresses are free.
+TEST_SERVERS = ipaddress.ip_network("127.60.3.0/24")
 
 MX_SCENARIOS = ipaddress.ip_network("127.61.0.0/16")
 SCALED_WORLD = ipaddress.ip_network("127.62.0.0/15")

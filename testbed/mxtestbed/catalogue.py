@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +25,23 @@ class CatalogueError(ValueError):
 # ------------------------------------------------------------------ vocabulary
 
 DOMAIN_KEYS = {"about", "role", "zone", "mx", "hosts", "mta_sts", "tls_rpt", "spf", "dmarc",
-               "dkim_selectors", "records", "expect", "kind"}
+               "dkim_selectors", "records", "txt_records", "dns_fault", "expect", "kind"}
 ZONE_KEYS = {"signing", "denial", "fault"}
 HOST_KEYS = {"address", "cname", "smtp", "cert", "key", "tlsa", "tlsa_fault", "expect"}
 SMTP_KEYS = {"server", "starttls", "protocols", "ciphers", "behaviour", "delay"}
-MTA_STS_KEYS = {"id", "txt", "policy", "body", "line_ending", "http", "cert"}
-HTTP_KEYS = {"status", "content_type", "redirect"}
+MTA_STS_KEYS = {"id", "txt", "policy", "body", "line_ending", "http", "cert", "pad_to"}
+HTTP_KEYS = {"status", "content_type", "redirect", "stream"}
+HTTP_STREAMS = {"endless", "trickle"}                               # httpstream.STREAMS
+DNS_FAULTS = {"garbage", "truncated", "wrong_id", "wrong_question"}  # dnsproxy.FAULTS
 
 # mail: a scenario mail domain (checked, in the inventories); provider: only hosts MX hosts for
 # others; drift: a mail domain that `scripts/testbed mutate` changes (mutations.py), so nothing
-# but the drift test states expectations about it.
-ROLES = {"mail", "provider", "drift"}
+# but the drift test states expectations about it; hostile: a mail domain whose servers or
+# records are hostile on purpose (named hostile-*): checked like a mail domain, but listed apart
+# in catalogue.json (`hostile`) and in no example inventory, so that suites walking every
+# scenario are not stalled by servers built to stall them.
+ROLES = {"mail", "provider", "drift", "hostile"}
+CHECKED_ROLES = {"mail", "hostile"}
 
 TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
@@ -48,13 +55,14 @@ DOMAIN_EXPECT: dict[str, set | None] = {
     "mta_sts_txt": {"valid", "missing", "multiple", "syntax_error"},
     "mta_sts_policy": {"valid", "not_fetched", "http_404", "wrong_content_type", "redirect",
                        "cert_expired", "cert_wrong_name", "cert_self_signed", "syntax_error",
-                       "max_age_out_of_range"},
+                       "max_age_out_of_range", "too_large", "stalled"},
     "mta_sts_mode": {"enforce", "testing", "none"},
     "mta_sts_uncovered_mx": None,
     "tls_rpt": {"valid", "invalid", "missing"},
     "spf": {"hardfail", "softfail", "missing", "weak", "too_many_lookups"},
     "dmarc": {"reject", "quarantine", "none", "missing"},
     "dkim_domainkey": {"present", "absent"},
+    "resolver_answer": DNS_FAULTS,
     "verdicts": None,
 }
 HOST_EXPECT: dict[str, set | None] = {
@@ -63,12 +71,15 @@ HOST_EXPECT: dict[str, set | None] = {
     "cname_target": None,
     "dnssec": {"secure", "insecure", "bogus"},
     "tlsa": {"present", "absent", "insecure", "bogus", "mismatch"},
-    "starttls": {"offered", "not_offered", "refused", "busy_421"},
+    "starttls": {"offered", "not_offered", "refused", "busy_421", "rejected", "garbage_after_starttls"},
     "tls_versions": None,
     "webpki": {"valid", "expired", "wrong_name", "self_signed", "untrusted"},
     "dane": {"valid", "mismatch", "not_applicable"},
     "weak_cipher": {True, False},
     "banner_delay": None,
+    "banner_rate": None,
+    "ehlo_lines": None,
+    "hostile_text": {True},
 }
 
 # Publishing key -> the expect keys a domain must state when it overrides that key.
@@ -114,12 +125,18 @@ def _merge_expect(*layers: dict | None) -> dict:
     return merged
 
 
+REPEAT = re.compile(r"\{repeat (\d{1,5}):([^}]*)\}")
+
+
 def _txt_values(value: Any, domain: str) -> list[str]:
-    """A TXT publishing key: null (nothing), one string, or a list of strings (several records)."""
+    """A TXT publishing key: null (nothing), one string, or a list of strings (several records).
+    `{domain}` is the domain; `{repeat N:TEXT}` is TEXT N times (records near the 64 KiB limit).
+    Characters U+DC80-U+DCFF (YAML "\\udcff") stand for the raw bytes 0x80-0xFF, which are not
+    UTF-8 (Python's surrogateescape)."""
     if value is None:
         return []
     values = value if isinstance(value, list) else [value]
-    return [str(v).replace("{domain}", domain) for v in values]
+    return [REPEAT.sub(lambda m: m.group(2) * int(m.group(1)), str(v).replace("{domain}", domain)) for v in values]
 
 
 def render_policy(policy: dict, line_ending: str = "\n") -> str:
@@ -130,6 +147,18 @@ def render_policy(policy: dict, line_ending: str = "\n") -> str:
         for item in value if isinstance(value, list) else [value]:
             lines.append(f"{key}: {item}")
     return line_ending.join(lines) + line_ending
+
+
+def pad_policy(body: str, size: int, line_ending: str) -> str:
+    """The policy followed by extension lines (which receivers ignore) up to `size` bytes."""
+    lines, number = [body], 0
+    total = len(body.encode())
+    while total < size:
+        line = f"x-padding-{number}: {'p' * 200}{line_ending}"
+        lines.append(line)
+        total += len(line)
+        number += 1
+    return "".join(lines)
 
 
 def load_raw(path: Path) -> dict:
@@ -209,9 +238,15 @@ class _Resolver:
         role = spec.get("role", "mail")
         if role not in ROLES:
             raise CatalogueError(f"{where}.role: {role!r}")
+        if (role == "hostile") != name.startswith("hostile-"):
+            raise CatalogueError(f"{where}: hostile domains, and only they, are named hostile-*")
+        if spec.get("dns_fault") not in DNS_FAULTS | {None} or (spec.get("dns_fault") and role != "hostile"):
+            raise CatalogueError(f"{where}.dns_fault: {spec.get('dns_fault')!r} (one of {sorted(DNS_FAULTS)}, hostile domains only)")
         own_expect = spec.get("expect") or {}
         _check_expect(where + ".expect", own_expect, DOMAIN_EXPECT)
-        if role == "mail":
+        if bool(spec.get("dns_fault")) != ("resolver_answer" in own_expect):
+            raise CatalogueError(f"{where}: dns_fault and expect resolver_answer go together")
+        if role in CHECKED_ROLES:
             for key, needed in OVERRIDE_NEEDS_EXPECT.items():
                 if key in spec and any(n not in own_expect for n in needed):
                     raise CatalogueError(f"{where}: overrides {key!r}, so its expect must state {needed}")
@@ -232,6 +267,9 @@ class _Resolver:
             dkim_selectors=list(spec.get("dkim_selectors", defaults.get("dkim_selectors", [])) or []),
             records=list(spec.get("records") or []),
             expect=own_expect, scaled=scaled, kind=spec.get("kind"),
+            txt_records={owner: _txt_values(values, name)
+                         for owner, values in (spec.get("txt_records") or {}).items()},
+            dns_fault=spec.get("dns_fault"),
         )
         self.domains[name] = domain
         if spec.get("mta_sts") is not None:
@@ -259,14 +297,20 @@ class _Resolver:
             body = render_policy(spec["policy"], line_ending)
         else:
             body = None
-        status = int(http.get("status", 200 if body is not None else 404))
+        if spec.get("pad_to") and body is not None:
+            body = pad_policy(body, int(spec["pad_to"]), line_ending)
+        stream = http.get("stream")
+        if stream not in HTTP_STREAMS | {None} or (stream and (body is not None or "status" in http or "redirect" in http)):
+            raise CatalogueError(f"{where}.http.stream: {stream!r} (one of {sorted(HTTP_STREAMS)}, "
+                                 "without a policy, body, status or redirect)")
+        status = int(http.get("status", 200 if body is not None or stream else 404))
         redirect = http.get("redirect")
         cert = spec.get("cert", "valid")
-        if cert not in {"valid", "expired", "wrong_name", "self_signed"}:
+        if cert not in {"valid", "expired", "wrong_name", "self_signed", "hostile_text"}:
             raise CatalogueError(f"{where}.cert: {cert!r}")
         return MtaSts(txt=txt, body=body, status=301 if redirect else status,
                       content_type=http.get("content_type", "text/plain"), redirect=redirect, cert=cert,
-                      address=addresses.HTTPS_FLEET if scaled else addresses.HTTPS_SCENARIOS)
+                      address=addresses.HTTPS_FLEET if scaled else addresses.HTTPS_SCENARIOS, stream=stream)
 
     # -- hosts ---------------------------------------------------------------
 
@@ -297,7 +341,7 @@ class _Resolver:
                 if not addresses.in_testbed_network(address):
                     raise CatalogueError(f"hosts.{name}: {address} is outside {addresses.TESTBED_NETWORK}")
             cert = spec.get("cert", "valid")
-            if cert not in {"valid", "expired", "wrong_name", "self_signed", "private_ca"}:
+            if cert not in {"valid", "expired", "wrong_name", "self_signed", "private_ca", "hostile_text"}:
                 raise CatalogueError(f"hosts.{name}.cert: {cert!r}")
             tlsa = [str(t) for t in spec.get("tlsa") or []]
             for record in tlsa:
@@ -332,7 +376,7 @@ class _Resolver:
 
     def complete_expectations(self) -> None:
         for domain in self.domains.values():
-            if domain.role != "mail":
+            if domain.role not in CHECKED_ROLES:
                 domain.expect = {}
                 continue
             own = domain.expect
@@ -373,9 +417,25 @@ def resolve(raw: dict, fleet: dict | None = None) -> World:
                  scale=fleet["scale"], fleet_clients=fleet["clients"])
 
 
+POLICY_EXCERPT = 4096
+
+
+def json_safe(value: Any) -> Any:
+    """Strings with raw bytes (surrogateescape) as `\\xff` text: JSON parsers refuse lone surrogates."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    return value
+
+
 def to_json(world: World) -> dict:
-    """The resolved catalogue written to <state>/catalogue.json for the tests and the demo."""
-    domains = []
+    """The resolved catalogue written to <state>/catalogue.json for the tests and the demo.
+
+    Hostile domains are listed under `hostile`, apart from `domains`, in the same shape."""
+    domains, hostile = [], []
     for domain in world.domains.values():
         entry: dict[str, Any] = {
             "name": domain.name, "about": domain.about, "role": domain.role, "scaled": domain.scaled,
@@ -389,12 +449,20 @@ def to_json(world: World) -> dict:
         }
         if domain.kind:
             entry["kind"] = domain.kind
+        if domain.role == "hostile":
+            entry["records"]["txt"] = domain.txt_records
+            entry["dns_fault"] = domain.dns_fault
         if domain.mta_sts:
             m = domain.mta_sts
             entry["mta_sts"] = {"txt": m.txt, "host": f"mta-sts.{domain.name}", "address": m.address,
                                 "status": m.status, "content_type": m.content_type,
                                 "redirect": m.redirect, "cert": m.cert, "policy": m.body}
-        domains.append(entry)
+            if m.body is not None and len(m.body) > POLICY_EXCERPT:
+                # A padded policy (`pad_to`) is kept to its beginning and its size.
+                entry["mta_sts"].update(policy=m.body[:POLICY_EXCERPT], policy_bytes=len(m.body.encode("utf-8", "surrogateescape")))
+            if m.stream:
+                entry["mta_sts"]["stream"] = m.stream
+        (hostile if domain.role == "hostile" else domains).append(json_safe(entry))
     hosts = {}
     for host in world.hosts.values():
         hosts[host.name] = {
@@ -405,10 +473,12 @@ def to_json(world: World) -> dict:
     return {
         "version": 1,
         "resolver": addresses.RESOLVER,
+        "hostile_resolver": addresses.HOSTILE_RESOLVER,
         "scale": world.scale,
         "tlds": {name: {"signing": z.signing, "denial": z.denial, "security": z.security}
                  for name, z in world.tlds.items()},
         "domains": domains,
+        "hostile": hostile,
         "hosts": hosts,
     }
 

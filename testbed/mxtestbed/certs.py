@@ -24,6 +24,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 LEAF_LIFETIME = dt.timedelta(days=397)
 WRONG_NAME = "mail.unrelated-company.example"
+# `hostile_text` certificates: valid for their host (its name is the first SAN), but subject,
+# issuer and further SANs carry markup, script, terminal escapes, NUL and a bidi override - what
+# a CA with a careless form would sign. X.509 strings must be UTF-8, so no invalid bytes here.
+HOSTILE_SUBJECT = [(NameOID.COMMON_NAME, "<script>alert('cn')</script>\x1b[2J\x00\u202eevil"),
+                   (NameOID.ORGANIZATION_NAME, "<img src=x onerror=alert('o')> \x1b]0;pwned\x07 Corp"),
+                   (NameOID.ORGANIZATIONAL_UNIT_NAME, "\" onmouseover=\"alert('ou')\" x=\"")]
+HOSTILE_ISSUER = [(NameOID.COMMON_NAME, "Issuing <script>alert('ca')</script> \x1b[31m\x00\u202eCA"),
+                  (NameOID.ORGANIZATION_NAME, "mxaudit testbed <b>hostile</b>")]
+HOSTILE_SANS = ["<script>alert('san')</script>.hostile.example", "evil\x1b[2J\x00.hostile.example"]
 WRONG_NAME_PREFIX = "www"  # an mta-sts host with the wrong certificate presents the www one
 
 Key = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
@@ -150,6 +159,16 @@ class Pki:
         self.private_issuing = _load_or_create_authority(
             directory, "private-issuing-ca", _name("DANE-TA Example Corp Mail CA", "DANE-TA Example Corp"),
             self.private_root, 0, five_years)
+        self._hostile_issuing: Authority | None = None
+
+    @property
+    def hostile_issuing(self) -> Authority:
+        """An intermediate of the testbed root with a hostile name (made on first use)."""
+        if self._hostile_issuing is None:
+            name = x509.Name([x509.NameAttribute(oid, value) for oid, value in HOSTILE_ISSUER])
+            self._hostile_issuing = _load_or_create_authority(self.directory, "hostile-issuing-ca", name, self.root,
+                                                              0, dt.timedelta(days=1825))
+        return self._hostile_issuing
 
     def ca_bundle_pem(self) -> bytes:
         return cert_pem(self.root.cert)
@@ -159,19 +178,24 @@ class Pki:
         return load_or_create_key(self.directory / "leaf" / f"{safe}.{kind}.key", kind)
 
     def issue(self, names: list[str], key: Key, kind: str = "valid") -> IssuedCertificate:
-        """kind: valid | expired | wrong_name | self_signed | private_ca (see the module docstring)."""
+        """kind: valid | expired | wrong_name | self_signed | private_ca | hostile_text (see the
+        module docstring and HOSTILE_SUBJECT)."""
         now = _now()
         not_before, not_after = now - dt.timedelta(days=1), now + LEAF_LIFETIME
         issuer: Authority | None = self.issuing
+        subject = _name(names[0])
         if kind == "expired":
             not_before, not_after = now - dt.timedelta(days=400), now - dt.timedelta(days=35)
         elif kind == "self_signed":
             issuer = None
         elif kind == "private_ca":
             issuer = self.private_issuing
+        elif kind == "hostile_text":
+            issuer = self.hostile_issuing
+            subject = x509.Name([x509.NameAttribute(oid, value) for oid, value in HOSTILE_SUBJECT])
+            names = names + HOSTILE_SANS
         elif kind != "valid" and kind != "wrong_name":
             raise ValueError(f"unknown certificate kind {kind!r}")
-        subject = _name(names[0])
         builder = (_builder(subject, key, issuer, not_before, not_after)
                    .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
                    .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from . import addresses, catalogue, certs, dnssec, nginx, nsd, postfix, responder, unbound, zones
+from . import addresses, catalogue, certs, dnsproxy, dnssec, httpstream, nginx, nsd, postfix, responder, unbound, zones
 from .model import World, Zone
 from .paths import StateDir
 from .processes import Component
@@ -171,8 +171,12 @@ class Generator:
             components.append(nsd.write_config(self.state, "fleet", served["fleet"]))
         self.state.trust_anchor.write_text(dnssec.trust_anchor_text(self.zone_keys[""]))
         components.append(unbound.write_config(self.state))
+        components.append(dnsproxy.write_config(
+            self.state, {d.name: d.dns_fault for d in self.world.domains.values() if d.dns_fault}))
         fallback = self.pki.issue([addresses.HTTPS_FALLBACK_CERT_NAME], self.pki.leaf_key("https-shared", "ec"))
         scenario_sites = [d for d in self.world.domains.values() if d.mta_sts and not d.scaled]
+        if any(d.mta_sts.stream for d in scenario_sites):
+            components.append(httpstream.component(self.state))
         components.append(nginx.write_config(self.state, scenario_sites, fallback))
         components += self.smtp_servers()
         self.timer.step("server configs")
@@ -217,6 +221,7 @@ class Generator:
         catalogue.write_json(self.world, self.state.catalogue_json)
         env = {
             "MXAUDIT_RESOLVER": addresses.RESOLVER,
+            "MXAUDIT_HOSTILE_RESOLVER": addresses.HOSTILE_RESOLVER,
             "MXAUDIT_TRUST_ANCHOR": str(self.state.trust_anchor),
             "MXAUDIT_CA_FILE": str(self.state.ca_file),
             "MXAUDIT_TESTBED_CATALOGUE": str(self.state.catalogue_json),

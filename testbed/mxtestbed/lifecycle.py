@@ -14,13 +14,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import catalogue, mutations, nginx, nsd, postfix, responder, scale, unbound
+from . import catalogue, dnsproxy, httpstream, mutations, nginx, nsd, postfix, responder, scale, unbound
 from .generate import Generator
 from .paths import CATALOGUE_FILE, StateDir
 from .processes import Component, Registry, running_pid, stop, tcp_accepts, wait_until_up
 
 STARTERS = {"nsd": nsd.start, "unbound": unbound.start, "nginx": nginx.start, "postfix": postfix.start,
-            "responder": responder.start}
+            "responder": responder.start, "dnsproxy": dnsproxy.start, "httpstream": httpstream.start}
 REGENERATE_BEFORE_EXPIRY = dt.timedelta(days=30)
 
 

@@ -46,7 +46,7 @@ class Host:
     address: str | None         # None for a CNAME
     cname: str | None
     smtp: SmtpServer
-    cert: str                   # valid | expired | wrong_name | self_signed | private_ca
+    cert: str                   # valid | expired | wrong_name | self_signed | private_ca | hostile_text
     key: str                    # ec | rsa
     tlsa: list[str]             # "U S M" (computed) or "U S M hexdata" (literal)
     tlsa_fault: str | None      # None | bad_signature
@@ -60,15 +60,16 @@ class MtaSts:
     status: int                 # HTTP status for /.well-known/mta-sts.txt
     content_type: str
     redirect: str | None        # path the policy URL redirects to (301)
-    cert: str                   # valid | expired | wrong_name | self_signed
+    cert: str                   # valid | expired | wrong_name | self_signed | hostile_text
     address: str                # where mta-sts.<domain> points
+    stream: str | None = None   # endless | trickle: the body comes from httpstream, never ends
 
 
 @dataclass
 class Domain:
     name: str
     about: str
-    role: str                   # mail | provider
+    role: str                   # mail | provider | drift | hostile
     zone: Zone
     mx: list[tuple[int, str]]   # (preference, exchange); exchange "." is a null MX
     hosts: list[str]            # hosts defined in this domain's zone
@@ -81,6 +82,8 @@ class Domain:
     expect: dict
     scaled: bool = False
     kind: str | None = None     # scaled world: the profile the domain was drawn from
+    txt_records: dict[str, list[str]] = field(default_factory=dict)  # relative owner -> TXT values
+    dns_fault: str | None = None  # what the hostile resolver does to names at or below the domain
 
 
 @dataclass

@@ -5,6 +5,7 @@ Scenario domains get one explicit server block each on 127.60.1.1 (SNI virtual h
 makes every HTTP behaviour (404, wrong Content-Type, redirect, bad certificates) plain to read in
 the generated nginx.conf. The scaled fleet shares one server block on 127.60.1.2 that picks
 certificate and document root from the SNI name, so 10,000 domains need no 10,000 blocks.
+Policies that never end (`http: {stream: ...}`) are proxied to httpstream.py.
 """
 from __future__ import annotations
 
@@ -55,7 +56,13 @@ def _scenario_server(state: StateDir, domain: Domain) -> list[str]:
         f"        ssl_certificate_key {key};",
         f"        root {root};",
     ]
-    if sts.redirect:
+    if sts.stream:
+        # A body that never ends comes from httpstream, passed through unbuffered; the upstream
+        # connection leaves from this server's own address (never a wildcard or 127.0.0.1).
+        lines.append(f"        location = {POLICY_PATH} {{ proxy_pass http://{addresses.HTTP_STREAMS}:"
+                     f"{addresses.HTTP_STREAMS_PORT}/{_quote(sts.stream)}; proxy_bind {addresses.HTTPS_SCENARIOS}; "
+                     "proxy_buffering off; proxy_read_timeout 30s; }")
+    elif sts.redirect:
         lines += [f"        location = {POLICY_PATH} {{ return 301 https://{vhost}{_quote(sts.redirect)}; }}",
                   f"        location = {_quote(sts.redirect)} {{ default_type text/plain; try_files /policy.txt =404; }}"]
     elif sts.status == 200 and sts.body is not None:
@@ -82,8 +89,8 @@ def write_policy(state: StateDir, domain: Domain) -> bool:
     policy = root / "policy.txt"
     before = policy.read_bytes() if policy.exists() else None
     if domain.mta_sts.body is not None and domain.mta_sts.status in (200, 301):
-        # Bytes, so that CRLF line endings reach the client unchanged.
-        policy.write_bytes(domain.mta_sts.body.encode())
+        # Bytes, so that CRLF line endings (and the hostile scenarios' raw bytes) reach the client unchanged.
+        policy.write_bytes(domain.mta_sts.body.encode("utf-8", "surrogateescape"))
     elif policy.exists():
         policy.unlink()
     return before != (policy.read_bytes() if policy.exists() else None)

@@ -5,9 +5,10 @@ listener runs one *behaviour*: a subclass of `Behaviour` registered under a name
 The base class is a plain, well-behaved ESMTP server with STARTTLS; a behaviour overrides only
 the step it wants to break (greeting, EHLO reply, STARTTLS, the TLS context).
 
-Adding a hostile behaviour later (banner one byte per second, garbage after STARTTLS, a
-10,000-line EHLO reply, ...) means: write a subclass here, decorate it with @behaviour("name"),
-and use `smtp: {server: responder, behaviour: name, ...}` in testbed/scenarios.yaml.
+The hostile behaviours (a banner one byte per second, garbage after STARTTLS, a 10,000-line
+EHLO reply, markup and control characters in every line) are below; adding another means: write
+a subclass here, decorate it with @behaviour("name"), and use
+`smtp: {server: responder, behaviour: name, ...}` in testbed/scenarios.yaml.
 
 Every session is bounded: line length, commands per session, idle time, total time and the
 number of concurrent sessions are all capped.
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
-import os
-import signal
 import ssl
 import sys
 from pathlib import Path
+
+from . import scripted
 
 MAX_LINE = 2048
 MAX_COMMANDS = 50
@@ -113,6 +115,9 @@ class Behaviour:
             keywords.append("STARTTLS")
         return keywords
 
+    async def serve_ehlo(self, session: Session) -> None:
+        await session.reply(250, self.hostname, *self.ehlo_keywords(session))
+
     async def starttls(self, session: Session) -> bool:
         """Handles STARTTLS; False ends the session."""
         context = self.tls_context()
@@ -132,7 +137,7 @@ class Behaviour:
             command = await session.read_command()
             verb = command.split(" ", 1)[0].upper()
             if verb == "EHLO":
-                await session.reply(250, self.hostname, *self.ehlo_keywords(session))
+                await self.serve_ehlo(session)
             elif verb == "HELO":
                 await session.reply(250, self.hostname)
             elif verb == "STARTTLS" and not session.tls:
@@ -192,6 +197,81 @@ class Tls10Only(Behaviour):
         return context
 
 
+# ------------------------------------------------------------------ hostile behaviours
+# Servers a client must survive: each is bounded here too (the session limits above), and each
+# has a self-check in selfcheck.py (HOSTILE_SMTP) that observes it with a raw socket.
+
+# Text for every string a report shows: markup, script, terminal escapes, NUL, a bidi override
+# and bytes that are not UTF-8 (\xff\xfe, and \xc3 without its continuation byte).
+HOSTILE_TEXT = (b'<script>alert("mxaudit")</script> <img src=x onerror=alert(1)> "\' onmouseover=\'x '
+                b"\x1b[2J\x1b[31m\x1b]0;pwned\x07 \x00 \xe2\x80\xae evil \xff\xfe\xc3\x28")
+
+
+@behaviour("banner_trickle")
+class BannerTrickle(Behaviour):
+    """Sends its greeting one byte every `delay` seconds (default 1): ~45 s for the whole line."""
+
+    async def greet(self, session: Session) -> bool:
+        for byte in f"220 {self.hostname} ESMTP trickling\r\n".encode():
+            await session.send_raw(bytes([byte]))
+            await asyncio.sleep(float(self.params.get("delay", 1)))
+        return True
+
+
+@behaviour("tls_garbage")
+class TlsGarbage(Behaviour):
+    """Answers STARTTLS with 220, then sends 4 KiB of noise instead of a TLS handshake."""
+
+    async def starttls(self, session: Session) -> bool:
+        await session.reply(220, "2.0.0 Ready to start TLS")
+        noise = b"".join(hashlib.sha256(b"%d" % i).digest() for i in range(128))
+        await session.send_raw(b"\x00garbage" + noise)
+        await asyncio.sleep(2)
+        return False
+
+
+@behaviour("ehlo_flood")
+class EhloFlood(Behaviour):
+    """Answers EHLO with 10,000 extension lines (then STARTTLS, which works)."""
+
+    def ehlo_keywords(self, session: Session) -> list[str]:
+        keywords = super().ehlo_keywords(session)
+        # The reply's first line is the host name: EHLO_FLOOD_LINES in all.
+        flood = [f"X-FLOOD-{n:05d} padding to make the reply long" for n in range(EHLO_FLOOD_LINES - 1 - len(keywords))]
+        return flood + keywords
+
+
+EHLO_FLOOD_LINES = 10_000
+
+
+@behaviour("hostile_text")
+class HostileText(Behaviour):
+    """Greeting and EHLO lines full of HOSTILE_TEXT; STARTTLS works (the certificate's names are
+    hostile too: `cert: hostile_text`)."""
+
+    async def greet(self, session: Session) -> bool:
+        await session.send_raw(b"220 " + self.hostname.encode("latin-1") + b" ESMTP " + HOSTILE_TEXT + b"\r\n")
+        return True
+
+    async def serve_ehlo(self, session: Session) -> None:
+        lines = [self.hostname.encode("latin-1") + b" greets " + HOSTILE_TEXT,
+                 b"X-<script>alert(2)</script>", b"X-CONTROL \x1b[5m\x00\x07\x08", b"X-BIDI \xe2\x80\xaeevil",
+                 b"X-NOT-UTF8 \xff\xfe\xc3\x28", b"PIPELINING"]
+        if not session.tls:
+            lines.append(b"STARTTLS")
+        await session.send_raw(b"".join(b"250" + (b"-" if i < len(lines) - 1 else b" ") + line + b"\r\n"
+                                        for i, line in enumerate(lines)))
+
+
+@behaviour("hostile_reject")
+class HostileReject(Behaviour):
+    """Refuses the connection with a 554 greeting full of HOSTILE_TEXT (a client quotes it)."""
+
+    async def greet(self, session: Session) -> bool:
+        await session.send_raw(b"554 5.7.1 " + HOSTILE_TEXT + b" go away\r\n")
+        return False
+
+
 # ------------------------------------------------------------------ configuration (used by `up`)
 
 def component(state) -> "Component":
@@ -209,13 +289,7 @@ def write_config(state, listeners: list[dict]) -> "Component":
 
 
 def start(state, comp) -> None:
-    import subprocess
-    package_parent = Path(__file__).resolve().parents[1]
-    with open(state.logfile("responder"), "ab") as log:
-        subprocess.Popen(
-            [sys.executable if sys.executable.startswith("/usr/bin/") else "/usr/bin/python3", "-B",
-             "-m", "mxtestbed.responder", "--config", comp.marker, "--pidfile", comp.pidfile],
-            cwd=package_parent, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+    scripted.start("responder", ["--config", comp.marker, "--pidfile", comp.pidfile], state.logfile("responder"))
 
 
 # ------------------------------------------------------------------ the server process
@@ -244,16 +318,7 @@ async def _serve(listeners: list[dict], pidfile: Path) -> None:
     servers = [await asyncio.start_server(handler_for(l), l["address"], l.get("port", 25),
                                           limit=MAX_LINE, reuse_address=True)
                for l in listeners]
-    # The PID file doubles as the readiness signal: every listener is bound.
-    pidfile.write_text(f"{os.getpid()}\n")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
-    for server in servers:
-        server.close()
-    pidfile.unlink(missing_ok=True)
+    await scripted.serve_until_stopped(servers, pidfile)
 
 
 def main(argv: list[str]) -> int:

@@ -30,6 +30,7 @@ from . import addresses, lifecycle, probes, unbound
 from .paths import REPO_ROOT, StateDir
 
 MAX_AGE_LIMIT = 31557600
+POLICY_LIMIT = 65536   # RFC 8461 gives none; 64 KiB is mxaudit's bound (and a generous one)
 STS_ID = re.compile(r"^v=STSv1;\s*id=[A-Za-z0-9]{1,32}\s*(;.*)?$")
 TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 SPF_LOOKUP_LIMIT = 10
@@ -213,6 +214,7 @@ class HostProbe:
     dane: str = ""
     weak_cipher: bool | None = None
     notes: str = ""
+    raw: probes.RawSmtp | None = None   # hostile servers only (HOSTILE_SMTP)
 
 
 WEBPKI_ERRORS = [
@@ -225,7 +227,14 @@ WEBPKI_ERRORS = [
 ]
 
 
-def probe_host(name: str, catalogue_address: str | None, ca_file: str, pool: ThreadPoolExecutor) -> HostProbe:
+# Responder behaviours that are hostile on purpose: a raw socket observes them (probes.raw_smtp);
+# a greeting at one byte per second would stall every plain tool, so that host gets nothing else.
+HOSTILE_SMTP = {"banner_trickle", "tls_garbage", "ehlo_flood", "hostile_text", "hostile_reject"}
+TRICKLE_WINDOW = 3.5   # seconds of a trickling greeting to watch
+
+
+def probe_host(name: str, catalogue_address: str | None, ca_file: str, pool: ThreadPoolExecutor,
+               behaviour: str | None = None) -> HostProbe:
     answer = probes.dig(name, "A")
     probe = HostProbe(name=name, tls_name=name, address_dnssec=dnssec_state(answer))
     cnames = [(o, r.rstrip(".").lower()) for o, t, r in answer.records if t == "CNAME"]
@@ -248,6 +257,12 @@ def probe_host(name: str, catalogue_address: str | None, ca_file: str, pool: Thr
         probe.tlsa_status = "present" if tlsa.authenticated else "insecure"
     if not probe.address:
         return probe
+    if behaviour in HOSTILE_SMTP:
+        window = TRICKLE_WINDOW if behaviour == "banner_trickle" else 8.0
+        probe.raw = probes.raw_smtp(probe.address, greeting_window=window)
+        if behaviour == "banner_trickle":
+            probe.dane = "not_applicable" if probe.tlsa_status != "present" else "not probed (greeting trickles)"
+            return probe
 
     # The SMTP dialogue and the TLS handshakes are independent: run them side by side, which
     # matters for the hosts that answer slowly. Every handshake also verifies against ca.pem
@@ -264,9 +279,13 @@ def probe_host(name: str, catalogue_address: str | None, ca_file: str, pool: Thr
     probe.banner_seconds = dialogue.elapsed
     if dialogue.greeting.startswith("421"):
         probe.starttls = "busy_421"
+    elif dialogue.greeting.startswith("5"):
+        probe.starttls = "rejected"
+    elif probe.raw and probe.raw.starttls_reply.startswith(b"220") and probe.raw.after_starttls:
+        probe.starttls = "garbage_after_starttls"
     elif not dialogue.greeting.startswith("220"):
         probe.starttls = f"no greeting ({dialogue.greeting or dialogue.exit_code})"
-    elif not dialogue.offers_starttls():
+    elif not dialogue.offers_starttls() and not (probe.raw and probe.raw.offers_starttls()):
         probe.starttls = "not_offered"
     elif probe.versions:
         probe.starttls = "offered"      # a handshake after STARTTLS succeeded
@@ -305,12 +324,13 @@ class SelfCheck:
     def host_probe(self, name: str) -> HostProbe:
         with self._host_lock:
             if name not in self._host_probes:
-                address = (self.hosts.get(name) or {}).get("address")
-                cname = (self.hosts.get(name) or {}).get("cname")
+                entry = self.hosts.get(name) or {}
+                address, cname = entry.get("address"), entry.get("cname")
                 if cname:
-                    address = self.hosts[cname]["address"]
+                    entry = self.hosts[cname]
+                    address = entry["address"]
                 self._host_probes[name] = self.host_pool.submit(probe_host, name, address, self.ca_file,
-                                                                self.probe_pool)
+                                                                self.probe_pool, entry.get("behaviour"))
             future = self._host_probes[name]
         return future.result()
 
@@ -320,8 +340,14 @@ class SelfCheck:
         root = probes.dig(".", "SOA")
         self.record.compare("resolver", "root zone validates (AD)", "secure", dnssec_state(root))
         env = self.state.env_file.read_text() if self.state.env_file.exists() else ""
-        for variable in ("MXAUDIT_RESOLVER", "MXAUDIT_TRUST_ANCHOR", "MXAUDIT_CA_FILE", "MXAUDIT_TESTBED_CATALOGUE"):
+        for variable in ("MXAUDIT_RESOLVER", "MXAUDIT_HOSTILE_RESOLVER", "MXAUDIT_TRUST_ANCHOR", "MXAUDIT_CA_FILE",
+                         "MXAUDIT_TESTBED_CATALOGUE"):
             self.record.compare("env", variable, True, f"{variable}=" in env)
+        # The hostile resolver passes every other name through unchanged, over UDP and TCP.
+        for transport in ("udp", "tcp"):
+            proxied = probes.dig("dane-ee.example", "SOA", server=addresses.HOSTILE_RESOLVER, tcp=transport == "tcp")
+            self.record.compare("hostile resolver", f"forwards other names ({transport})", ("NOERROR", "secure"),
+                                (proxied.status, dnssec_state(proxied)), proxied.ede)
         anchor = self.state.trust_anchor.read_text() if self.state.trust_anchor.exists() else ""
         self.record.compare("trust-anchor.key", "holds DS and DNSKEY", True, " DS " in anchor.replace("\t", " ")
                             and " DNSKEY " in anchor.replace("\t", " "))
@@ -426,6 +452,9 @@ class SelfCheck:
             compare("mta_sts_txt", expect["mta_sts_txt"], classify_sts_txt(txt(f"_mta-sts.{name}")))
         if "mta_sts_policy" in expect and expect["mta_sts_policy"] != "not_fetched":
             self.check_policy(domain, mx_records, answers[(f"mta-sts.{name}", "A")].rdata("A"), compare)
+        if "resolver_answer" in expect:
+            compare("resolver_answer", expect["resolver_answer"],
+                    probes.hostile_dns_answer(addresses.HOSTILE_RESOLVER, name), f"asked {addresses.HOSTILE_RESOLVER}")
         if "tls_rpt" in expect:
             compare("tls_rpt", expect["tls_rpt"], classify_tls_rpt(txt(f"_smtp._tls.{name}")))
         if "spf" in expect:
@@ -477,11 +506,32 @@ class SelfCheck:
             compare("dane", expected["dane"], probe.dane)
         if "weak_cipher" in expected:
             compare("weak_cipher", expected["weak_cipher"], probe.weak_cipher)
+        raw = probe.raw or probes.RawSmtp()
+        if "banner_rate" in expected:
+            # Bytes per second: no faster than stated, and the line still unfinished.
+            most = float(expected["banner_rate"]) * TRICKLE_WINDOW + 1
+            compare("banner_rate", True, 1 <= len(raw.greeting) <= most and not raw.greeting_complete
+                    and raw.greeting.startswith(b"2"), f"{len(raw.greeting)} bytes in {raw.greeting_seconds:.1f} s")
+        if "ehlo_lines" in expected:
+            compare("ehlo_lines", expected["ehlo_lines"], len(raw.ehlo_lines))
+        if "hostile_text" in expected:
+            text = raw.greeting + b"\n".join(raw.ehlo_lines)
+            compare("hostile_text", expected["hostile_text"],
+                    all(marker in text for marker in (b"<script>", b"\x1b[", b"\x00", b"\xe2\x80\xae", b"\xff")),
+                    repr(text[:120]))
 
     def check_policy(self, domain: dict, mx_records: list[tuple[int, str]], resolved: list[str], compare) -> None:
         name, expect = domain["name"], domain["expect"]
         host = f"mta-sts.{name}"
         if not compare("mta-sts host resolves", True, bool(resolved)):
+            return
+        if expect["mta_sts_policy"] in ("too_large", "stalled"):
+            capped = probes.https_read_capped(host, resolved[0], "/.well-known/mta-sts.txt", self.ca_file,
+                                              cap=POLICY_LIMIT)
+            observed = ("too_large" if capped.body_bytes > POLICY_LIMIT else
+                        "stalled" if capped.status == 200 and not capped.complete else
+                        f"HTTP {capped.status}, {capped.body_bytes} bytes, complete: {capped.complete} {capped.error}")
+            compare("mta_sts_policy", expect["mta_sts_policy"], observed)
             return
         result = probes.https_get(host, resolved[0], "/.well-known/mta-sts.txt", self.ca_file)
         if result.exit_code == 60 or "certificate" in result.error.lower() and result.exit_code:
@@ -532,7 +582,7 @@ def _run(state: StateDir, args: argparse.Namespace) -> int:
         return 3
     catalogue = json.loads(state.catalogue_json.read_text())
     checker = SelfCheck(state, catalogue, args.jobs)
-    domains = [d for d in catalogue["domains"] if d["role"] == "mail"]
+    domains = [d for d in catalogue["domains"] if d["role"] == "mail"] + catalogue.get("hostile", [])
     if args.domain:
         wanted = set(args.domain)
         domains = [d for d in domains if d["name"] in wanted]

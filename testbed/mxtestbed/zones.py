@@ -21,10 +21,30 @@ NEGATIVE_TTL = 60   # SOA minimum: short, so that a regenerated world is seen qu
 SOA_TIMERS = f"3600 600 604800 {NEGATIVE_TTL}"   # refresh retry expire minimum
 
 
+def _character_string(data: bytes) -> str:
+    """One quoted zone-file character-string: printable ASCII as is (`"` and `\\` escaped),
+    every other byte (control characters, NUL, UTF-8, raw bytes) as \\DDD."""
+    out = []
+    for byte in data:
+        if byte in b'"\\':
+            out.append("\\" + chr(byte))
+        elif 0x20 <= byte < 0x7F:
+            out.append(chr(byte))
+        else:
+            out.append(f"\\{byte:03d}")
+    return '"' + "".join(out) + '"'
+
+
 def txt_rdata(value: str | list[str]) -> str:
-    """TXT rdata: one string is split into <=255-byte chunks; a list is published as given."""
-    chunks = value if isinstance(value, list) else [value[i:i + 255] for i in range(0, len(value), 255)] or [""]
-    return " ".join('"' + c.replace("\\", "\\\\").replace('"', '\\"') + '"' for c in chunks)
+    """TXT rdata: one string is split into <=255-byte chunks; a list is published as given.
+    Text is UTF-8; surrogate-escaped characters (catalogue._txt_values) become their raw bytes."""
+    encode = lambda text: text.encode("utf-8", "surrogateescape")
+    if isinstance(value, list):
+        chunks = [encode(v) for v in value]
+    else:
+        data = encode(value)
+        chunks = [data[i:i + 255] for i in range(0, len(data), 255)] or [b""]
+    return " ".join(_character_string(c) for c in chunks)
 
 
 def dkim_record(domain: str, selector: str) -> str:
@@ -88,6 +108,8 @@ def render_domain(world: World, domain: Domain, tlsa_for: Callable[[str, str], s
     lines += [f"_dmarc IN TXT {txt_rdata(v)}" for v in domain.dmarc]
     lines += [f"_smtp._tls IN TXT {txt_rdata(v)}" for v in domain.tls_rpt]
     lines += [f"{s}._domainkey IN TXT {txt_rdata(dkim_record(name, s))}" for s in domain.dkim_selectors]
+    for owner, values in domain.txt_records.items():
+        lines += [f"{owner} IN TXT {txt_rdata(v)}" for v in values]
     if domain.mta_sts:
         lines += [f"_mta-sts IN TXT {txt_rdata(v)}" for v in domain.mta_sts.txt]
         lines.append(f"mta-sts IN A {domain.mta_sts.address}")

@@ -59,10 +59,10 @@ public struct RuleEngine: Sendable {
         }
     }
 
-    /// The evidence in the JSON form rules read (`DomainEvidence.makeEncoder()`).
+    /// The evidence in the JSON form rules read (`DomainEvidence.makeEncoder()`), built directly.
     static func document(_ evidence: DomainEvidence) -> Result<Value, Failure> {
         do {
-            return .success(try Value.document(try DomainEvidence.makeEncoder().encode(evidence)))
+            return .success(try ValueEncoder.encode(evidence))
         } catch {
             return .failure(Failure(.local, "the evidence could not be read as JSON: \(error)"))
         }

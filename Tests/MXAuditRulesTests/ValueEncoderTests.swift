@@ -1,0 +1,43 @@
+import Foundation
+import MXAuditModel
+import Testing
+@testable import MXAuditRules
+
+/// The tree rules read is built straight from `Encodable`; it must be exactly what decoding the
+/// evidence's JSON form gives, or a rule would judge stored and fresh evidence differently.
+@Suite struct ValueEncoderTests {
+    private func viaJSON(_ evidence: DomainEvidence) throws -> Value {
+        try Value.document(try DomainEvidence.makeEncoder().encode(evidence))
+    }
+
+    @Test func sampleEvidenceEncodesAsItsJSONFormDecodes() throws {
+        let samples: [DomainEvidence] = [
+            SampleEvidence.good(),
+            SampleEvidence.good { $0.mx = .failed(Failure(.timeout, "no answer")) },
+            SampleEvidence.good { $0.mtaSTS.policy = .absent("HTTP 404") },
+            SampleEvidence.good { evidence in SampleEvidence.endpoints(&evidence) { $0.tls = .skipped("no STARTTLS") } },
+        ]
+        for sample in samples {
+            #expect(try ValueEncoder.encode(sample) == viaJSON(sample))
+        }
+    }
+
+    @Test func specialValuesFollowJSONEncoder() throws {
+        struct Odd: Encodable {
+            var when = Date(timeIntervalSince1970: 1_790_000_000)
+            var link = URL(string: "https://mta-sts.example/.well-known/mta-sts.txt")!
+            var small: UInt16 = 25
+            var ratio = 2.75
+            var missing: String? = nil
+            var empty: [String: Int] = [:]
+            var nested = [[1, 2], [3]]
+        }
+        let tree = try ValueEncoder.encode(Odd())
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        #expect(tree == (try Value.document(try encoder.encode(Odd()))))
+        #expect(tree["when"] == .string("2026-09-21T14:13:20Z"))
+        #expect(tree["missing"] == .null)
+        #expect(tree["ratio"] == .int(2))
+    }
+}
