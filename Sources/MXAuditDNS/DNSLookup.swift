@@ -81,7 +81,7 @@ public final class DNSLookup: Sendable {
         var owner = name
         var links: [String] = []
         var verdicts: [DNSSECVerdict] = []
-        while let target = message.answer.first(where: { $0.name == owner && $0.type == DNSType.cname })?.fields.first {
+        while let target = response.answer.first(where: { $0.name == owner && $0.type == DNSType.cname })?.fields.first {
             guard links.count < Self.maxCNAMELinks else {
                 return .failure(Failure(.protocolViolation, "more than \(Self.maxCNAMELinks) CNAME links from \(name)"))
             }
@@ -92,8 +92,8 @@ public final class DNSLookup: Sendable {
             }
             links.append(owner)
         }
-        let records = message.answer.filter { $0.name == owner && $0.type == type }
-        if records.isEmpty, !links.isEmpty, message.authority.isEmpty, depth < 2 {
+        let records = response.answer.filter { $0.name == owner && $0.type == type }
+        if records.isEmpty, !links.isEmpty, response.authority.isEmpty, depth < 2 {
             // The resolver gave the CNAME but not its target's answer: ask for the target itself.
             switch await lookup(owner, type, depth: depth + 1) {
             case .failure(let failure): return .failure(failure)

@@ -116,27 +116,34 @@ public actor DNSResolver {
         }
         let name = question.name, type = question.type
         do {
-            let (wire, usedTCP) = try await executor.run { token -> ([UInt8], Bool) in
+            // Reading the answer is CPU work too: it happens on the executor's thread, once, not
+            // on this actor, which every lookup of the run passes through.
+            let (response, usedTCP) = try await executor.run { token -> (DNSResponse, Bool) in
+                var wire: [UInt8]
+                var usedTCP = false
                 do {
-                    let udp = try DNSExchange.udp(query, server: server, deadline: deadline, token: token) { answer in
+                    wire = try DNSExchange.udp(query, server: server, deadline: deadline, token: token) { answer in
                         Self.answers(answer, id: queryID, name: name, type: type)
                     }
                     // Truncated (TC): ask again over TCP for the whole answer.
-                    guard udp.count > 2, udp[2] & 0x02 != 0 else { return (udp, false) }
-                    return (try DNSExchange.tcp(query, server: server, deadline: deadline, token: token), true)
+                    if wire.count > 2, wire[2] & 0x02 != 0 {
+                        wire = try DNSExchange.tcp(query, server: server, deadline: deadline, token: token)
+                        usedTCP = true
+                    }
                 } catch let error as DNSExchange.Failed {
                     throw error.failure
                 }
+                let message: DNSMessage
+                do { message = try DNSMessage(wire: wire) } catch let error as LDNSError {
+                    throw Failure(.protocolViolation, "\(server) sent an unreadable answer for \(name)/\(DNSType.name(type)): \(error.message)")
+                }
+                guard Self.answers(message, wire: wire, id: queryID, name: name, type: type) else {
+                    throw Failure(.protocolViolation, "\(server) did not answer \(name)/\(DNSType.name(type)): it sent \(UnmatchedAnswer.reason(wire, query: query))")
+                }
+                return (DNSResponse(queryName: name, queryType: type, message: message, wire: wire, server: server), usedTCP)
             }
             if usedTCP { statistics.tcpFallbacks += 1 }
-            let message: DNSMessage
-            do { message = try DNSMessage(wire: wire) } catch {
-                return .failure(Failure(.protocolViolation, "\(server) sent an unreadable answer for \(name)/\(DNSType.name(type)): \(error.message)"))
-            }
-            guard Self.answers(wire, id: queryID, name: name, type: type) else {
-                return .failure(Failure(.protocolViolation, "\(server) answered another question than \(name)/\(DNSType.name(type))"))
-            }
-            return .success(DNSResponse(queryName: name, queryType: type, message: message, wire: wire, server: server))
+            return .success(response)
         } catch let failure as Failure {
             return .failure(failure)
         } catch is CancellationError {
@@ -146,10 +153,17 @@ public actor DNSResolver {
         }
     }
 
-    /// Whether wire bytes are a response to our query: same id, QR set, same question.
+    /// Whether wire bytes are a response to our query: same id, QR set, same question. Datagrams
+    /// are checked before they are parsed; the question of an ordinary name is compared in place.
     static func answers(_ wire: [UInt8], id: UInt16, name: String, type: UInt16) -> Bool {
-        guard wire.count >= 12, UInt16(wire[0]) << 8 | UInt16(wire[1]) == id, wire[2] & 0x80 != 0,
-              let message = try? DNSMessage(wire: wire), let question = message.question.first else { return false }
+        guard wire.count >= 12, UInt16(wire[0]) << 8 | UInt16(wire[1]) == id, wire[2] & 0x80 != 0 else { return false }
+        if let plain = QuestionSection.plainQuestion(wire) { return plain.name == name && plain.type == type }
+        guard let message = try? DNSMessage(wire: wire) else { return false }
+        return answers(message, wire: wire, id: id, name: name, type: type)
+    }
+
+    static func answers(_ message: DNSMessage, wire: [UInt8], id: UInt16, name: String, type: UInt16) -> Bool {
+        guard wire.count >= 12, message.id == id, wire[2] & 0x80 != 0, let question = message.question.first else { return false }
         return question.name == name && question.type == type
     }
 
