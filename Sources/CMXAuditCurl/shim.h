@@ -30,9 +30,6 @@ static inline CURLcode mxa_curl_getinfo_string(CURL *handle, CURLINFO info, char
 static inline CURLcode mxa_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
     return curl_easy_getinfo(handle, info, value);
 }
-static inline CURLcode mxa_curl_getinfo_certinfo(CURL *handle, struct curl_certinfo **value) {
-    return curl_easy_getinfo(handle, CURLINFO_CERTINFO, value);
-}
 static inline CURLcode mxa_curl_getinfo_tls_session(CURL *handle, struct curl_tlssessioninfo **value) {
     return curl_easy_getinfo(handle, CURLINFO_TLS_SSL_PTR, value);
 }
@@ -51,6 +48,13 @@ static inline CURLcode mxa_curl_setopt_closesocket_function(CURL *handle, mxa_cu
 }
 static inline CURLcode mxa_curl_setopt_prereq_function(CURL *handle, mxa_curl_prereq_callback value) {
     return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, value);
+}
+
+// The TLS-context callback: with curl's OpenSSL backend `ssl_ctx` is the SSL_CTX of a connection.
+typedef CURLcode (*mxa_curl_ssl_ctx_callback)(CURL *handle, void *ssl_ctx, void *context);
+
+static inline CURLcode mxa_curl_setopt_ssl_ctx_function(CURL *handle, mxa_curl_ssl_ctx_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_SSL_CTX_FUNCTION, value);
 }
 
 // OpenSSL's SSL_get_version under a private name, so this module needs no OpenSSL headers

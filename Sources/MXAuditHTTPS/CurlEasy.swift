@@ -1,6 +1,7 @@
 import CMXAuditCurl
 import Foundation
 import MXAuditExecutor
+import MXAuditTLS
 
 /// One owned curl easy handle with typed option setters. Not shared between threads: each
 /// transfer makes its own on the blocking executor.
@@ -108,23 +109,27 @@ public final class CurlEasy {
     /// The TLS version of the connection in use ("TLSv1.3"); only during a transfer, e.g. in `beforeRequest`.
     public var tlsVersion: String? { mxa_curl_tls_version(handle).map { String(cString: $0) } }
 
-    /// The server's certificate chain as PEM texts, leaf first, after a transfer with
-    /// CURLOPT_CERTINFO set (curl records it even when the host name check then fails).
-    public var certificateChainPEM: [String] {
-        var info: UnsafeMutablePointer<curl_certinfo>?
-        guard mxa_curl_getinfo_certinfo(handle, &info) == CURLE_OK, let info, let lists = info.pointee.certinfo else { return [] }
-        var chain: [String] = []
-        for index in 0..<Int(max(info.pointee.num_of_certs, 0)) {
-            var node = lists[index]
-            while let entry = node {
-                if let data = entry.pointee.data {
-                    let field = String(cString: data)
-                    if field.hasPrefix("Cert:") { chain.append(String(field.dropFirst(5))) }
-                }
-                node = entry.pointee.next
-            }
-        }
-        return chain
+    /// The server's certificate on the connection in use, read from the TLS session; only during
+    /// a transfer (e.g. in `beforeRequest`), and only with curl's OpenSSL backend.
+    public var peerCertificate: X509Certificate? {
+        var session: UnsafeMutablePointer<curl_tlssessioninfo>?
+        guard mxa_curl_getinfo_tls_session(handle, &session) == CURLE_OK, let session,
+              session.pointee.backend == CURLSSLBACKEND_OPENSSL, let connection = session.pointee.internals else { return nil }
+        return X509Certificate.peerCertificate(ofSSL: connection)
+    }
+
+    /// Verifies servers against `trust`'s store instead of curl loading a CA bundle for every
+    /// connection (with a system bundle of ~140 roots, that parse was most of a policy fetch).
+    public func verify(against trust: WebPKIVerifier) throws(CurlError) {
+        contexts.append(trust) // curl calls back with it until the handle is cleaned up
+        try check(mxa_curl_setopt_pointer(handle, CURLOPT_CAINFO, nil))
+        try check(mxa_curl_setopt_pointer(handle, CURLOPT_CAPATH, nil))
+        try check(mxa_curl_setopt_pointer(handle, CURLOPT_SSL_CTX_DATA, Unmanaged.passUnretained(trust).toOpaque()))
+        try check(mxa_curl_setopt_ssl_ctx_function(handle) { _, context, raw in
+            guard let context, let raw else { return CURLE_SSL_CERTPROBLEM }
+            Unmanaged<WebPKIVerifier>.fromOpaque(raw).takeUnretainedValue().install(intoSSLContext: context)
+            return CURLE_OK
+        })
     }
 
     public func info(long info: CURLINFO) -> Int? {

@@ -23,6 +23,9 @@ public struct MTASTSFetcher: Sendable {
     public let caFile: String?
     public let timeout: Duration
     public let maxBytes: Int
+    /// The CA store, read once for the whole run; nil when it cannot be read (then curl reads
+    /// `caFile` for each connection and reports the problem itself).
+    let trust: WebPKIVerifier?
     /// The HTTPS port: 443 (RFC 8461 §3.3); tests point it at a local listener.
     var port = 443
 
@@ -32,6 +35,7 @@ public struct MTASTSFetcher: Sendable {
         self.caFile = caFile
         self.timeout = timeout
         self.maxBytes = maxBytes
+        trust = try? WebPKIVerifier(caFile: caFile)
     }
 
     public static func policyURL(domain: String) -> String { "https://\(policyHost(domain: domain))/.well-known/mta-sts.txt" }
@@ -90,7 +94,7 @@ public struct MTASTSFetcher: Sendable {
             return .failed(Failure(.busy, "\(url) answered HTTP \(status)"))
         default:
             let keep = status == 200 ? result.body.count : min(result.body.count, HTTPFetch.displayBytes)
-            let leaf = Self.leafCertificate(result.chainPEM)
+            let leaf = result.leaf
             return .present(HTTPFetch(
                 url: url, address: result.address, status: status, contentType: result.contentType,
                 redirectLocation: (300...399).contains(status) ? result.redirectURL : nil,
@@ -104,8 +108,7 @@ public struct MTASTSFetcher: Sendable {
     private func certificateFailure(_ failed: PolicyTransfer.Result, error: CurlError, url: String, host: String,
                                     addresses: [String], deadline: ContinuousClock.Instant) async throws -> Observation<HTTPFetch> {
         let probe = try await transfer(.certificateProbe, url: url, host: host, addresses: addresses, deadline: deadline)
-        let chain = failed.chainPEM.isEmpty ? probe?.chainPEM ?? [] : failed.chainPEM
-        let leaf = Self.leafCertificate(chain)
+        let leaf = failed.leaf ?? probe?.leaf
         let verdict = WebPKIProblem.verdict(verifyResult: failed.verifyResult, curlError: error, leaf: leaf, now: Date())
         return .present(HTTPFetch(url: url, address: failed.address ?? probe?.address, status: nil, contentType: nil,
                                   redirectLocation: nil, body: "", bodyBytes: 0, truncated: false,
@@ -119,12 +122,7 @@ public struct MTASTSFetcher: Sendable {
         let milliseconds = Int(left.components.seconds) * 1000 + Int(left.components.attoseconds / 1_000_000_000_000_000)
         guard milliseconds > 0 else { return nil }
         let transfer = PolicyTransfer(url: url, host: host, port: port, addresses: addresses, caFile: caFile,
-                                      timeoutMilliseconds: milliseconds, maxBytes: maxBytes, purpose: purpose)
+                                      trust: trust, timeoutMilliseconds: milliseconds, maxBytes: maxBytes, purpose: purpose)
         return try await executor.run { token in transfer.run(token: token) }
-    }
-
-    private static func leafCertificate(_ chain: [String]) -> CertificateInfo? {
-        guard let pem = chain.first else { return nil }
-        return (try? X509Certificate.certificates(pem: pem))?.first?.info
     }
 }

@@ -1,6 +1,8 @@
 import CMXAuditCurl
 import Foundation
 import MXAuditExecutor
+import MXAuditModel
+import MXAuditTLS
 
 /// One libcurl transfer of an MTA-STS policy URL, run on a blocking-executor thread.
 ///
@@ -21,6 +23,8 @@ struct PolicyTransfer: Sendable {
     let port: Int
     let addresses: [String]
     let caFile: String?
+    /// The run's trust store, shared by every connection; nil: curl loads `caFile` itself.
+    let trust: WebPKIVerifier?
     let timeoutMilliseconds: Int
     let maxBytes: Int
     let purpose: Purpose
@@ -37,7 +41,8 @@ struct PolicyTransfer: Sendable {
         var body: [UInt8] = []
         var tlsVersion: String?
         var address: String?
-        var chainPEM: [String] = []
+        /// The server's certificate, read once TLS was up (so only from connections that got that far).
+        var leaf: CertificateInfo?
         /// OpenSSL's X509_V_* verification result.
         var verifyResult: Int?
     }
@@ -50,11 +55,13 @@ struct PolicyTransfer: Sendable {
             var body: [UInt8] = []
             var overflow = false
             var tlsVersion: String?
+            var leaf: CertificateInfo?
             let limit = maxBytes
             let sendRequest = purpose == .fetch
             do {
                 try easy.perform(beforeRequest: {
                     tlsVersion = easy.tlsVersion
+                    leaf = easy.peerCertificate?.info
                     return sendRequest
                 }, onData: { chunk in
                     guard body.count + chunk.count <= limit else {
@@ -70,11 +77,11 @@ struct PolicyTransfer: Sendable {
             result.body = body
             result.overflow = overflow
             result.tlsVersion = tlsVersion
+            result.leaf = leaf
             result.status = easy.info(long: CURLINFO_RESPONSE_CODE).flatMap { $0 > 0 ? $0 : nil }
             result.contentType = easy.info(string: CURLINFO_CONTENT_TYPE)
             result.redirectURL = easy.info(string: CURLINFO_REDIRECT_URL)
             result.address = easy.info(string: CURLINFO_PRIMARY_IP).flatMap { $0.isEmpty ? nil : $0 }
-            result.chainPEM = easy.certificateChainPEM
             result.verifyResult = easy.info(long: CURLINFO_SSL_VERIFYRESULT)
         } catch {
             result.error = error
@@ -92,10 +99,13 @@ struct PolicyTransfer: Sendable {
         try easy.set(CURLOPT_FOLLOWLOCATION, 0)
         try easy.set(CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, timeoutMilliseconds)
-        try easy.set(CURLOPT_CERTINFO, 1)
         try easy.set(CURLOPT_USERAGENT, "mxaudit (MTA-STS policy check)")
         try easy.set(CURLOPT_MAXFILESIZE, maxBytes) // refuses a larger Content-Length before reading it
-        if let caFile { try easy.set(CURLOPT_CAINFO, caFile) }
+        if let trust {
+            try easy.verify(against: trust)
+        } else if let caFile {
+            try easy.set(CURLOPT_CAINFO, caFile)
+        }
         switch purpose {
         case .fetch:
             try easy.set(CURLOPT_SSL_VERIFYPEER, 1)

@@ -22,6 +22,13 @@ public final class WebPKIVerifier: @unchecked Sendable {
 
     deinit { X509_STORE_free(store) }
 
+    /// Makes an OpenSSL `SSL_CTX` that another library created (curl hands it to a callback)
+    /// verify against this store, which it then shares: the CA bundle is read once per run, not
+    /// once per connection.
+    public func install(intoSSLContext context: UnsafeMutableRawPointer) {
+        SSL_CTX_set1_cert_store(OpaquePointer(context), store)
+    }
+
     /// Judges `chain` (leaf first, as the server sent it) for `hostName` at `date`.
     public func verify(chain: [X509Certificate], hostName: String, at date: Date = Date()) -> CertificateVerdict {
         guard let leaf = chain.first else {

@@ -19,6 +19,12 @@ public final class X509Certificate: @unchecked Sendable {
 
     deinit { X509_free(handle) }
 
+    /// The certificate the peer of an OpenSSL `SSL` connection presented (another library's
+    /// connection, e.g. curl's); nil when it presented none.
+    public static func peerCertificate(ofSSL connection: UnsafeMutableRawPointer) -> X509Certificate? {
+        SSL_get1_peer_certificate(OpaquePointer(connection)).map { X509Certificate(owning: $0) }
+    }
+
     public convenience init(der: [UInt8]) throws(OpenSSLError) {
         let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
             var cursor = buffer.baseAddress
