@@ -9,9 +9,16 @@ enum StandardOutput {
         do {
             try FileHandle.standardOutput.write(contentsOf: data)
         } catch {
-            if (error as NSError).code == Int(EPIPE) || errno == EPIPE { exit(0) }
+            if isBrokenPipe(error as NSError) { exit(0) }
             FileHandle.standardError.write(Data("mxaudit: cannot write to standard output: \(error.localizedDescription)\n".utf8))
             exit(ExitStatus.runFailed.rawValue)
         }
+    }
+
+    /// Foundation reports EPIPE as a file-write error with the POSIX error underneath.
+    private static func isBrokenPipe(_ error: NSError) -> Bool {
+        if error.domain == NSPOSIXErrorDomain, error.code == Int(EPIPE) { return true }
+        guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
+        return isBrokenPipe(underlying)
     }
 }
