@@ -33,8 +33,10 @@ public struct AuditRunner: Sendable {
         do {
             var recorded = 0
             try await FleetAudit(environment: environment).run(plan.inventory) { client, _, evidence in
-                let judgement = engine.judge(evidence, client: client, waivers: waivers, today: today)
-                try await store.record(runID: runID, evidence: evidence, judgement: judgement)
+                // One JSON form of the evidence for both the rules and the store.
+                let document = EvidenceDocument(evidence)
+                let judgement = engine.judge(evidence, client: client, waivers: waivers, today: today, document: document)
+                try await store.record(runID: runID, evidence: evidence, judgement: judgement, evidenceJSON: document.json)
                 onDomain(judgement)
                 recorded += 1
                 if recorded % Self.domainsBetweenMemoryReturns == 0 { FreedMemory.returnToSystem() }

@@ -149,14 +149,17 @@ public final class AuditStore: Sendable {
 
     /// Stores one domain's evidence and results in one transaction. The domain belongs to one of
     /// the run's clients; each domain is recorded once.
-    public func record(runID: Int64, evidence: DomainEvidence, judgement: DomainJudgement) async throws {
+    /// - Parameter evidenceJSON: the evidence's JSON form when the caller has it already (the
+    ///   rules' document); it must decode to `evidence`.
+    public func record(runID: Int64, evidence: DomainEvidence, judgement: DomainJudgement,
+                       evidenceJSON: String? = nil) async throws {
         let domain = evidence.domain.ascii
         let operation = "recording \(domain) in run \(runID)"
         if let stray = ([judgement.domain] + judgement.results.map(\.domain)).first(where: { $0 != domain }) {
             throw StoreError(.invalidState, path: path, operation: operation,
                              message: "the judgement holds results for \(stray), the evidence is for \(domain)")
         }
-        let evidenceJSON = try encoded(operation) { try JSONColumn.encode(evidence) }
+        let evidenceJSON = try evidenceJSON ?? encoded(operation) { try JSONColumn.encode(evidence) }
         let adviceJSON = try encoded(operation) { try judgement.advice.map(JSONColumn.encode) }
         let path = self.path
         try await write(operation) { db in

@@ -37,6 +37,11 @@ struct TestbedVerdictTests {
         for domainEvidence in evidence {
             let viaJSON = try Value.document(try DomainEvidence.makeEncoder().encode(domainEvidence))
             #expect(try ValueEncoder.encode(domainEvidence) == viaJSON, "\(domainEvidence.domain.ascii)")
+            // The store keeps the text written from that tree; it must read back as the same evidence.
+            let stored = try #require(EvidenceDocument(domainEvidence).json)
+            let readBack = try DomainEvidence.makeDecoder().decode(DomainEvidence.self, from: Data(stored.utf8))
+            #expect(try DomainEvidence.makeEncoder().encode(readBack) == DomainEvidence.makeEncoder().encode(domainEvidence),
+                    "\(domainEvidence.domain.ascii)")
         }
 
         let engine = try Shipped.engine()

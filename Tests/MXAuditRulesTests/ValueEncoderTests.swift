@@ -22,6 +22,21 @@ import Testing
         }
     }
 
+    @Test func storedTextReadsBackAsTheSameEvidence() throws {
+        let hostile = "quote \" backslash \\ newline \n tab \t NUL \u{0} bell \u{07} ESC \u{1B}[31m bidi \u{202E} é 🙂 </script>"
+        let samples: [DomainEvidence] = [
+            SampleEvidence.good(),
+            SampleEvidence.good { $0.mx = .failed(Failure(.protocolViolation, hostile)) },
+            SampleEvidence.good { evidence in SampleEvidence.endpoints(&evidence) { $0.tls = .skipped(hostile) } },
+        ]
+        for sample in samples {
+            let text = try #require(EvidenceDocument(sample).json)
+            let readBack = try DomainEvidence.makeDecoder().decode(DomainEvidence.self, from: Data(text.utf8))
+            #expect(try DomainEvidence.makeEncoder().encode(readBack) == DomainEvidence.makeEncoder().encode(sample))
+            #expect(try JSONSerialization.jsonObject(with: Data(text.utf8)) is [String: Any])
+        }
+    }
+
     @Test func specialValuesFollowJSONEncoder() throws {
         struct Odd: Encodable {
             var when = Date(timeIntervalSince1970: 1_790_000_000)

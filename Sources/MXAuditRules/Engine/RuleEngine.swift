@@ -13,10 +13,12 @@ public struct RuleEngine: Sendable {
     ///   - waivers: waivers that may apply, e.g. those of a `--waivers` file; the client's own
     ///     inventory waivers are always used too (a waiver given twice counts once).
     ///   - today: the day waiver expiries are judged against.
-    public func judge(_ evidence: DomainEvidence, client: Client, waivers: [Waiver], today: CalendarDay) -> DomainJudgement {
+    ///   - document: the evidence's JSON form when the caller built it already (to store it too).
+    public func judge(_ evidence: DomainEvidence, client: Client, waivers: [Waiver], today: CalendarDay,
+                      document built: EvidenceDocument? = nil) -> DomainJudgement {
         var allWaivers: [Waiver] = []
         for waiver in client.waivers + waivers where !allWaivers.contains(waiver) { allWaivers.append(waiver) }
-        let document = Self.document(evidence)
+        let document = (built ?? EvidenceDocument(evidence)).root
         var results: [RuleResult] = []
         for id in client.rulesets {
             guard let ruleset = rulesets.first(where: { $0.id == id }) else { continue }
