@@ -41,7 +41,7 @@ actor ChainOfTrust {
     private let anchors: TrustAnchors
     private var anchorState: Task<ChainState, Never>?
     /// Bounded like the resolver's cache: a provider's zone stays, each domain's own zone ages out.
-    private var steps = GenerationalCache<String, Task<DelegationStep, Never>>(capacity: 4096)
+    private let steps = CoalescingCache<String, DelegationStep>()
     private(set) var statistics = ChainOfTrustStatistics()
     private let now: @Sendable () -> Date
 
@@ -110,14 +110,11 @@ actor ChainOfTrust {
     }
 
     private func step(_ child: String, parent: String, parentKeys: LDNSRecordList) async -> DelegationStep {
-        if let cached = steps[child] {
-            statistics.delegationCacheHits += 1
-            return await cached.value
+        let (step, shared) = await steps.value(for: child) {
+            await self.delegation(child, parent: parent, parentKeys: parentKeys)
         }
-        statistics.delegationsValidated += 1
-        let task = Task { await self.delegation(child, parent: parent, parentKeys: parentKeys) }
-        steps[child] = task
-        return await task.value
+        if shared { statistics.delegationCacheHits += 1 } else { statistics.delegationsValidated += 1 }
+        return step
     }
 
     // MARK: - The anchor

@@ -33,7 +33,10 @@ public struct DNSAnswer: Sendable {
 public final class DNSLookup: Sendable {
     public let resolver: DNSResolver
     private let chain: ChainOfTrust?
-    private let sharedAnswers = AnswerCache()
+    /// Validated answers of shared record types, kept with their verdicts: the resolver caches
+    /// the response, but judging it again for each of thousands of domains repeated the same
+    /// signature checks.
+    private let sharedAnswers = CoalescingCache<DNSQuestion, Result<DNSAnswer, Failure>>()
     /// At most this many CNAME links are followed (loops and long chains are failures).
     static let maxCNAMELinks = 8
 
@@ -62,7 +65,7 @@ public final class DNSLookup: Sendable {
     public func lookup(_ name: String, _ type: UInt16) async -> Result<DNSAnswer, Failure> {
         let name = DNSResolver.normalise(name)
         guard DNSResolver.sharedTypes.contains(type) else { return await lookup(name, type, depth: 0) }
-        return await sharedAnswers.answer(name, type) { await self.lookup(name, type, depth: 0) }
+        return await sharedAnswers.value(for: DNSQuestion(name: name, type: type)) { await self.lookup(name, type, depth: 0) }.value
     }
 
     private func lookup(_ name: String, _ type: UInt16, depth: Int) async -> Result<DNSAnswer, Failure> {

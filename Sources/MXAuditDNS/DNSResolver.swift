@@ -33,17 +33,11 @@ public actor DNSResolver {
         public var timeouts = 0
     }
 
-    private struct Question: Hashable {
-        var name: String
-        var type: UInt16
-    }
-
     public let settings: Settings
     private let executor: BlockingExecutor
-    /// Queries on the wire, shared by everyone who asks the same question meanwhile.
-    private var inFlight: [Question: Task<Result<DNSResponse, Failure>, Never>] = [:]
-    /// Finished answers of shared record types.
-    private var answers = GenerationalCache<Question, Result<DNSResponse, Failure>>(capacity: DNSResolver.cacheCapacity)
+    /// Queries on the wire, shared by everyone who asks the same question meanwhile, and the
+    /// finished answers of shared record types.
+    private let answers = CoalescingCache<DNSQuestion, Result<DNSResponse, Failure>>()
     public private(set) var statistics = Statistics()
 
     public init(settings: Settings, executor: BlockingExecutor = .shared) {
@@ -54,25 +48,15 @@ public actor DNSResolver {
     /// The answer for (name, type), from the cache or the network. Names are case-insensitive and
     /// may carry a final dot.
     public func query(_ name: String, _ type: UInt16) async -> Result<DNSResponse, Failure> {
-        let question = Question(name: Self.normalise(name), type: type)
+        let question = DNSQuestion(name: Self.normalise(name), type: type)
         statistics.lookups += 1
-        if let answer = answers[question] {
-            statistics.cacheHits += 1
-            return answer
-        }
-        if let pending = inFlight[question] {
-            statistics.cacheHits += 1
-            return await pending.value
-        }
-        let task = Task { await self.fetch(question) }
-        inFlight[question] = task
-        let result = await task.value
-        inFlight[question] = nil
         // Answers about shared infrastructure (zone keys, delegations, MX hosts' addresses and
         // TLSA) are asked again by many domains; a domain's own names (MX, TXT, SOA …) are not.
-        // Only the former are kept, and in a bounded cache, so memory follows the shared
-        // infrastructure, not the size of the fleet.
-        if Self.sharedTypes.contains(question.type) { answers[question] = result }
+        // Only the former are kept, so memory follows the shared infrastructure, not the fleet.
+        let (result, shared) = await answers.value(for: question, keep: Self.sharedTypes.contains(type)) {
+            await self.fetch(question)
+        }
+        if shared { statistics.cacheHits += 1 }
         return result
     }
 
@@ -82,7 +66,7 @@ public actor DNSResolver {
     /// Record types whose answers stay cached for the whole run.
     static let sharedTypes: Set<UInt16> = [DNSType.ds, DNSType.dnskey, DNSType.a, DNSType.aaaa, DNSType.tlsa, DNSType.cname]
 
-    private func fetch(_ question: Question) async -> Result<DNSResponse, Failure> {
+    private func fetch(_ question: DNSQuestion) async -> Result<DNSResponse, Failure> {
         guard !settings.servers.isEmpty else { return .failure(Failure(.local, "no DNS resolver configured")) }
         let attemptBudget = settings.timeout / settings.attempts
         var lastFailure = Failure(.timeout, "no resolver answered")
@@ -102,7 +86,7 @@ public actor DNSResolver {
         return .failure(lastFailure)
     }
 
-    private func exchange(_ question: Question, server: ResolverAddress, budget: Duration) async -> Result<DNSResponse, Failure> {
+    private func exchange(_ question: DNSQuestion, server: ResolverAddress, budget: Duration) async -> Result<DNSResponse, Failure> {
         let deadline = ContinuousClock.now + budget
         let query: [UInt8]
         let queryID: UInt16

@@ -51,51 +51,17 @@ public struct RuleResult: Sendable, Equatable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case domain, clientID, rulesetID, rulesetVersion, ruleID, ruleTitle, level, scope, subject, outcome, message,
-             remediation, references, waiver
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(domain: try container.decode(String.self, forKey: .domain),
-                  clientID: try container.decode(String.self, forKey: .clientID),
-                  rulesetID: try container.decode(String.self, forKey: .rulesetID),
-                  rulesetVersion: try container.decode(String.self, forKey: .rulesetVersion),
-                  ruleID: try container.decode(String.self, forKey: .ruleID),
-                  ruleTitle: try container.decode(String.self, forKey: .ruleTitle),
-                  level: try container.decode(RuleLevel.self, forKey: .level),
-                  scope: try container.decode(RuleScope.self, forKey: .scope),
-                  subject: try container.decode(String.self, forKey: .subject),
-                  outcome: try container.decode(Outcome.self, forKey: .outcome),
-                  message: try container.decode(String.self, forKey: .message),
-                  remediation: try container.decodeIfPresent(String.self, forKey: .remediation),
-                  references: try container.decode([String].self, forKey: .references),
-                  waiver: try container.decodeIfPresent(AppliedWaiver.self, forKey: .waiver))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(domain, forKey: .domain)
-        try container.encode(clientID, forKey: .clientID)
-        try container.encode(rulesetID, forKey: .rulesetID)
-        try container.encode(rulesetVersion, forKey: .rulesetVersion)
-        try container.encode(ruleID, forKey: .ruleID)
-        try container.encode(ruleTitle, forKey: .ruleTitle)
-        try container.encode(level, forKey: .level)
-        try container.encode(scope, forKey: .scope)
-        try container.encode(subject, forKey: .subject)
-        try container.encode(outcome, forKey: .outcome)
-        try container.encode(message, forKey: .message)
-        try container.encodeIfPresent(remediation, forKey: .remediation)
-        try container.encode(references, forKey: .references)
-        try container.encodeIfPresent(waiver, forKey: .waiver)
+             remediation, references, waiverBox = "waiver"
     }
 }
 
-/// An applied waiver out of line, compared by value.
-private final class WaiverBox: Sendable, Hashable {
+/// An applied waiver out of line, compared and encoded as the waiver itself.
+private final class WaiverBox: Sendable, Hashable, Codable {
     let waiver: AppliedWaiver
 
     init(_ waiver: AppliedWaiver) { self.waiver = waiver }
+    init(from decoder: any Decoder) throws { waiver = try AppliedWaiver(from: decoder) }
+    func encode(to encoder: any Encoder) throws { try waiver.encode(to: encoder) }
 
     static func == (lhs: WaiverBox, rhs: WaiverBox) -> Bool { lhs.waiver == rhs.waiver }
     func hash(into hasher: inout Hasher) { hasher.combine(waiver) }

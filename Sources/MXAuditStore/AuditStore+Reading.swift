@@ -63,10 +63,7 @@ extension AuditStore {
 
     /// The evidence document one run stored for one domain (A-label), nil when it recorded none.
     public func evidence(runID: Int64, domain: String) async throws -> DomainEvidence? {
-        try await read("reading the evidence of \(domain) in run \(runID)") { db in
-            try String.fetchOne(db, sql: "SELECT evidence FROM run_domain WHERE run_id = ? AND domain = ?", arguments: [runID, domain])
-                .map { try JSONColumn.decode(DomainEvidence.self, from: $0) }
-        }
+        try await read("reading the evidence of \(domain) in run \(runID)") { db in try Self.evidence(runID: runID, domain: domain, db) }
     }
 
     /// Every run that recorded the domain (A-label), oldest first, with its results for it.
@@ -90,8 +87,7 @@ extension AuditStore {
         let (observer, path) = (writer, self.path)
         return try await read("reading run \(id)") { db in
             let run = try Self.fetchRun(id, db, observer: observer, path: path)
-            let clients = try String.fetchAll(db, sql: "SELECT document FROM run_client WHERE run_id = ? ORDER BY position", arguments: [id])
-                .map { try JSONColumn.decode(Client.self, from: $0) }
+            let clients = try Self.clients(runID: id, db)
             let results = try Self.results(runID: id, db)
             var domains: [StoredDomain] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT domain, client_id, advice, evidence FROM run_domain WHERE run_id = ? ORDER BY position",
@@ -124,6 +120,18 @@ extension AuditStore {
             throw StoreError(.runNotFound, path: path, operation: "reading run \(id)", message: "there is no run \(id)")
         }
         return try StoredRows.run(row, db, observer: observer)
+    }
+
+    /// The clients as the inventory gave them to a run, in inventory order.
+    static func clients(runID: Int64, _ db: Database) throws -> [Client] {
+        try String.fetchAll(db, sql: "SELECT document FROM run_client WHERE run_id = ? ORDER BY position", arguments: [runID])
+            .map { try JSONColumn.decode(Client.self, from: $0) }
+    }
+
+    /// The evidence document a run stored for a domain, nil when it recorded none.
+    static func evidence(runID: Int64, domain: String, _ db: Database) throws -> DomainEvidence? {
+        try String.fetchOne(db, sql: "SELECT evidence FROM run_domain WHERE run_id = ? AND domain = ?", arguments: [runID, domain])
+            .map { try JSONColumn.decode(DomainEvidence.self, from: $0) }
     }
 
     /// Every result of a run, by domain, in the order the rules produced them.
