@@ -16,23 +16,24 @@ public struct FleetAudit: Sendable {
         self.domainsInFlight = max(1, domainsInFlight ?? environment.settings.concurrency / 2)
     }
 
-    /// Runs the fleet; `sink` is called once per domain, in completion order, never concurrently.
+    /// Runs the fleet. `prepare` (judging, encoding) runs in each domain's own task, in parallel;
+    /// `sink` (storing) is called once per domain, in completion order, never concurrently.
     /// Cancellation (SIGINT) stops starting new domains; domains in flight finish or are cancelled.
-    public func run(_ inventory: Inventory,
-                    sink: (Client, InventoryDomain, DomainEvidence) async throws -> Void) async throws {
+    public func run<Prepared: Sendable>(_ inventory: Inventory,
+                                        prepare: @escaping @Sendable (Client, InventoryDomain, DomainEvidence) -> Prepared,
+                                        sink: (Prepared) async throws -> Void) async throws {
         let work = inventory.domains
-        try await withThrowingTaskGroup(of: (Int, DomainEvidence).self) { group in
+        try await withThrowingTaskGroup(of: Prepared.self) { group in
             var next = 0
             func startNext() {
                 guard next < work.count, !Task.isCancelled else { return }
-                let index = next
+                let item = work[next]
                 next += 1
-                let domain = work[index].domain
-                group.addTask { (index, await collector.collect(domain)) }
+                group.addTask { prepare(item.client, item.domain, await collector.collect(item.domain)) }
             }
             for _ in 0..<min(domainsInFlight, work.count) { startNext() }
-            while let (index, evidence) = try await group.next() {
-                try await sink(work[index].client, work[index].domain, evidence)
+            while let prepared = try await group.next() {
+                try await sink(prepared)
                 startNext()
             }
         }

@@ -74,7 +74,7 @@ enum StoredRows {
             runID, position, result.domain, result.clientID, result.rulesetID, result.rulesetVersion, result.ruleID,
             StoredText.column(result.ruleTitle), result.level.rawValue, result.scope.rawValue, StoredText.column(result.subject),
             result.outcome.rawValue, StoredText.column(result.message), result.remediation.map(StoredText.column),
-            try JSONColumn.encode(result.references),
+            JSONString.array(result.references),
             try result.waiver.map(JSONColumn.encode),
         ])
     }

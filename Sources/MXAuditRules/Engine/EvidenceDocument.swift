@@ -27,7 +27,7 @@ enum JSONText {
         case .bool(let flag): text += flag ? "true" : "false"
         case .int(let number): text += String(number)
         case .string(let string): write(string, to: &text)
-        case .date(let date): write(date.formatted(.iso8601), to: &text)
+        case .date(let date): write(ISO8601Text.string(date), to: &text)
         case .list(let items):
             text += "["
             for (index, item) in items.enumerated() {
@@ -37,42 +37,17 @@ enum JSONText {
             text += "]"
         case .object(let fields):
             text += "{"
-            for (index, key) in fields.keys.sorted().enumerated() {
+            for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { text += "," }
-                write(key, to: &text)
+                write(field.key, to: &text)
                 text += ":"
-                write(fields[key]!, to: &text)
+                write(field.value, to: &text)
             }
             text += "}"
         }
     }
 
     static func write(_ string: String, to text: inout String) {
-        text += "\""
-        var plain = true
-        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
-        }
-        if plain {
-            text += string
-        } else {
-            for scalar in string.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case "\u{08}": text += "\\b"
-                case "\u{0C}": text += "\\f"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
+        JSONString.append(string, to: &text)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MXAuditModel
 
 /// A value of the evidence JSON (or computed from it) while a rule is evaluated.
 enum Value: Sendable, Equatable, Decodable {
@@ -57,7 +58,7 @@ enum Value: Sendable, Equatable, Decodable {
         case .bool(let value): return value ? "true" : "false"
         case .int(let value): return String(value)
         case .string(let value): return value
-        case .date(let value): return value.formatted(.iso8601)
+        case .date(let value): return ISO8601Text.string(value)
         case .list(let items): return items.map(\.text).joined(separator: ", ")
         case .object(let fields): return fields.keys.sorted().map { "\($0)=\(fields[$0]!.text)" }.joined(separator: " ")
         }

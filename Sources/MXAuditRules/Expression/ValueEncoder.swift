@@ -1,4 +1,5 @@
 import Foundation
+import MXAuditModel
 
 /// Turns evidence into the `Value` tree rules read, straight from its `Encodable` conformance. The
 /// result equals decoding the evidence's JSON form (`DomainEvidence.makeEncoder()`): dates as ISO
@@ -12,7 +13,9 @@ enum ValueEncoder {
     }
 }
 
-/// One node of the tree while it is being built; containers write into it in place.
+/// One node of the tree while it is being built; containers write into it in place. Coding paths
+/// stay at the root's: the evidence never throws while encoding, and an array per key was a
+/// measurable share of judging.
 private final class ValueNode {
     private enum Kind { case empty, scalar, object, list }
     private var kind = Kind.empty
@@ -56,7 +59,7 @@ private final class ValueNode {
     /// The special cases are JSONEncoder's: these types do not encode as their Codable structure.
     func encode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
         switch value {
-        case let date as Date: set(.string(date.formatted(.iso8601)))
+        case let date as Date: set(.string(ISO8601Text.string(date)))
         case let url as URL: set(.string(url.absoluteString))
         case let data as Data: set(.string(data.base64EncodedString()))
         default: try value.encode(to: NodeEncoder(node: self, codingPath: codingPath))
@@ -98,23 +101,23 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     func encode(_ value: Int, forKey key: Key) throws { node.child(forKey: key.stringValue).set(.int(value)) }
     func encode(_ value: Double, forKey key: Key) throws { node.child(forKey: key.stringValue).set(number(value)) }
     func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try node.child(forKey: key.stringValue).encode(value, codingPath: codingPath + [key])
+        try node.child(forKey: key.stringValue).encode(value, codingPath: codingPath)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let child = node.child(forKey: key.stringValue)
         child.becomeObject()
-        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
+        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(node: child, codingPath: codingPath))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let child = node.child(forKey: key.stringValue)
         child.becomeList()
-        return UnkeyedNodeContainer(node: child, codingPath: codingPath + [key])
+        return UnkeyedNodeContainer(node: child, codingPath: codingPath)
     }
 
     func superEncoder() -> any Encoder { NodeEncoder(node: node.child(forKey: "super"), codingPath: codingPath) }
-    func superEncoder(forKey key: Key) -> any Encoder { NodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key]) }
+    func superEncoder(forKey key: Key) -> any Encoder { NodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath) }
 }
 
 private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
