@@ -16,19 +16,36 @@ enum DNSExchange {
         init(_ kind: Failure.Kind, _ message: String) { failure = Failure(kind, message) }
     }
 
+    /// The first retransmission of an unanswered UDP query; each further one waits twice as long.
+    static let firstRetransmission: Duration = .seconds(1)
+
+    /// A lost datagram (a resolver's full receive buffer under load) must not cost the whole
+    /// attempt's budget: the query is sent again on the same socket after 1 s, 2 s, 4 s … until
+    /// the deadline, and an answer to any copy counts (a resolver joins duplicates to one lookup).
     static func udp(_ query: [UInt8], server: ResolverAddress, deadline: ContinuousClock.Instant,
                     token: CancellationToken, matches: ([UInt8]) -> Bool) throws(Failed) -> [UInt8] {
         let socket = try open(server, type: SOCK_DGRAM, token: token)
         defer { closeSocket(socket, token: token) }
         try connect(socket, server, deadline: deadline)
-        let sent = query.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
-        guard sent == query.count else { throw Failed(.network, "cannot send to \(server): \(String(cString: strerror(errno)))") }
+        func transmit() throws(Failed) {
+            let sent = query.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+            guard sent == query.count else { throw Failed(.network, "cannot send to \(server): \(String(cString: strerror(errno)))") }
+        }
+        try transmit()
+        var retransmission = firstRetransmission
+        var nextTransmission = ContinuousClock.now + retransmission
         var buffer = [UInt8](repeating: 0, count: maxUDPSize)
         var unmatched: (count: Int, last: [UInt8]) = (0, [])
         while true {
             do {
-                try wait(socket, for: Int16(POLLIN), server: server, deadline: deadline, token: token)
+                try wait(socket, for: Int16(POLLIN), server: server, deadline: min(deadline, nextTransmission), token: token)
             } catch {
+                if error.failure.kind == .timeout, nextTransmission < deadline {
+                    try transmit()
+                    retransmission *= 2
+                    nextTransmission = ContinuousClock.now + retransmission
+                    continue
+                }
                 // Only datagrams that answer nothing came: say what they were, not "no answer".
                 guard error.failure.kind == .timeout, unmatched.count > 0 else { throw error }
                 throw Failed(.protocolViolation, UnmatchedAnswer.failure(server: server, count: unmatched.count,
