@@ -47,7 +47,7 @@ let package = Package(
                 swiftSettings: strictSettings),
         // DNS over libldns; DNSSEC validation from a trust anchor.
         .target(name: "MXAuditDNS",
-                dependencies: ["MXAuditModel", "MXAuditExecutor", "CMXAuditLDNS"],
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditDigest", "CMXAuditLDNS"],
                 swiftSettings: strictSettings),
         // SMTP STARTTLS probe and TLS/DANE analysis over OpenSSL.
         .target(name: "MXAuditTLS",

@@ -147,6 +147,8 @@ def cmd_mxaudit(args) -> None:
         "dnsCacheHitRate": hit_rate(dns.get("cacheHits"), dns.get("cacheMisses")),
         "zoneCacheHitRate": hit_rate(dns.get("zoneValidationCacheHits"), dns.get("zoneValidations")),
         "endpointCacheHitRate": hit_rate(smtp.get("endpointCacheHits"), smtp.get("endpointProbes")),
+        "signatureChecksPerDomain": per_domain(dns.get("signatureChecks")),
+        "signatureCacheHitRate": hit_rate(dns.get("signatureCheckCacheHits"), dns.get("signatureChecks")),
         "dnsTimeouts": dns.get("timeouts"),
         "dnsTCPQueries": dns.get("tcpQueries"),
         "stats": stats,
@@ -160,7 +162,8 @@ def cmd_mxaudit(args) -> None:
           f"{fmt(record['smtpTLSHandshakesPerDomain'], '.3f')} SMTP TLS handshakes, "
           f"{fmt(record['httpsPolicyFetchesPerDomain'], '.3f')} HTTPS policy fetches; cache hit rates: "
           f"DNS {pct(record['dnsCacheHitRate'])}, chain-of-trust zones {pct(record['zoneCacheHitRate'])}, "
-          f"SMTP endpoints {pct(record['endpointCacheHitRate'])}")
+          f"SMTP endpoints {pct(record['endpointCacheHitRate'])}, RRSIG checks {pct(record['signatureCacheHitRate'])} "
+          f"({fmt(record['signatureChecksPerDomain'], '.2f')} run per domain)")
     print(f"    collection {fmt(record['collectSeconds'], '.2f', ' s')} of {fmt(record['statsWallSeconds'], '.2f', ' s')} "
           f"in-process; DNS timeouts {fmt(record['dnsTimeouts'], 'd')}, TCP queries {fmt(record['dnsTCPQueries'], 'd')}, "
           f"SMTP retries {fmt(record['smtpRetries'], 'd')}, most connections to one address at once "

@@ -15,6 +15,9 @@ enum SignatureVerifier {
                        name: String, type: UInt16, now: Date = Date()) -> Outcome {
         let what = "\(name)/\(DNSType.name(type))"
         guard !rrsigs.isEmpty else { return .invalid("no RRSIG over \(what) although \(zoneLabel(zone)) is signed") }
+        // Only the cryptographic status is cached; the validity window is checked below on every call.
+        let checks = SignatureCheckCache.current
+        lazy var rrsetKey = SignatureCheckKey.RRsetPart(rrset)
         var reasons: [(rank: Int, text: String)] = []
         var unsupported: [UInt8] = []
         for rrsig in rrsigs.records {
@@ -39,8 +42,10 @@ enum SignatureVerifier {
                 }
                 continue
             }
-            let candidateList = keys.filtered { LDNSRecord.dnskeyTag($0) == tag && LDNSRecord.dnskeyAlgorithm($0) == algorithm }
-            let status = ldns_verify_rrsig_keylist_notime(rrset.list, rrsig, candidateList.list, nil)
+            let status = checks.status(for: SignatureCheckKey(rrsig: rrsig, rrset: rrsetKey, keys: candidates)) {
+                let candidateList = keys.filtered { LDNSRecord.dnskeyTag($0) == tag && LDNSRecord.dnskeyAlgorithm($0) == algorithm }
+                return ldns_verify_rrsig_keylist_notime(rrset.list, rrsig, candidateList.list, nil)
+            }
             guard mxa_ldns_ok(status) != 0 else {
                 reasons.append((3, "RRSIG over \(what) does not verify with key \(tag) of \(zoneLabel(zone)) (\(String(cString: mxa_ldns_status_message(status))))"))
                 continue

@@ -24,6 +24,10 @@ public struct AuditStatistics: Sendable, Codable, Equatable {
         public var timeouts: Int
         public var zoneValidations: Int
         public var zoneValidationCacheHits: Int
+        /// RRSIG checks run, and those answered by an identical earlier check (NSEC/NSEC3 records
+        /// proving several denials). Counted for the whole process, which is the run for the CLI.
+        public var signatureChecks: Int
+        public var signatureCheckCacheHits: Int
     }
 
     public struct SMTP: Sendable, Codable, Equatable {
@@ -58,6 +62,7 @@ extension AuditEnvironment {
         // Shared answers are served validated before they reach the resolver's own cache.
         let validatedHits = await dns.lookup.validatedAnswerHits()
         let chain = await dns.lookup.chainStatistics()
+        let signatures = SignatureCheckCache.shared.statistics
         let probes = await prober.statistics
         return AuditStatistics(
             domains: domains, collectSeconds: collectSeconds, wallSeconds: wallSeconds,
@@ -65,7 +70,8 @@ extension AuditEnvironment {
                        cacheHits: resolver.cacheHits + validatedHits,
                        cacheMisses: resolver.lookups - resolver.cacheHits, tcpQueries: resolver.tcpFallbacks,
                        timeouts: resolver.timeouts, zoneValidations: chain.delegationsValidated,
-                       zoneValidationCacheHits: chain.delegationCacheHits),
+                       zoneValidationCacheHits: chain.delegationCacheHits,
+                       signatureChecks: signatures.checks, signatureCheckCacheHits: signatures.cacheHits),
             smtp: .init(endpointProbes: probes.probes, endpointCacheHits: probes.cacheHits, connections: probes.connections,
                         tlsHandshakes: probes.handshakes, retries: probes.retries,
                         maximumConnectionsPerAddress: probes.maximumConnectionsPerAddress),

@@ -37,6 +37,8 @@ struct AuditStatisticsTests {
         // Both domains ask for the shared provider's hosts: the second asks the caches.
         #expect(dns["cacheHits"]! > 0)
         #expect(dns["zoneValidationCacheHits"]! > 0)
+        // Both are signed zones: their answers' signatures were checked (and counted).
+        #expect(dns["signatureChecks"]! > 0 && dns["signatureCheckCacheHits"] != nil)
         let smtp = try #require(figures["smtp"] as? [String: Int])
         // securemail.example's two MX hosts serve both domains: probed once each, shared once each.
         #expect(smtp["endpointProbes"] == 2, "\(smtp)")
