@@ -76,7 +76,6 @@ public final class DNSMessage {
     }
 
     static func record(_ rr: UnsafeMutablePointer<ldns_rr>) -> DNSRecord {
-        let owner = text(ldns_rr_owner(rr)).lowercased()
         var fields: [String] = []
         var rdata: [UInt8] = []
         for index in 0..<ldns_rr_rd_count(rr) {
@@ -86,14 +85,16 @@ public final class DNSMessage {
                 rdata.append(contentsOf: UnsafeBufferPointer(start: data, count: ldns_rdf_size(rdf)))
             }
         }
-        return DNSRecord(name: owner.hasSuffix(".") ? String(owner.dropLast()) : owner,
+        return DNSRecord(name: LDNSRecord.owner(rr),
                          type: UInt16(ldns_rr_get_type(rr).rawValue), ttl: ldns_rr_ttl(rr),
                          fields: fields, rdata: rdata)
     }
 
     /// An rdf in presentation format; ldns allocates the string and we free it.
     static func text(_ rdf: UnsafePointer<ldns_rdf>?) -> String {
-        guard let rdf, let cString = ldns_rdf2str(rdf) else { return "" }
+        guard let rdf else { return "" }
+        if let name = DNSNameText.text(rdf) { return name }
+        guard let cString = ldns_rdf2str(rdf) else { return "" }
         defer { free(cString) }
         return String(cString: cString)
     }

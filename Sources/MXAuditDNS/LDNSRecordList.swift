@@ -68,6 +68,7 @@ enum LDNSRecord {
     static func owner(_ rr: UnsafePointer<ldns_rr>) -> String { normalisedName(ldns_rr_owner(rr)) }
 
     static func normalisedName(_ rdf: UnsafePointer<ldns_rdf>?) -> String {
+        if let rdf, let name = DNSNameText.normalised(rdf) { return name }
         let text = DNSMessage.text(rdf).lowercased()
         return text.hasSuffix(".") ? String(text.dropLast()) : text
     }

@@ -58,11 +58,13 @@ public final class X509Certificate: @unchecked Sendable {
         return Array(UnsafeBufferPointer(start: buffer, count: Int(length)))
     }
 
-    /// The DER SubjectPublicKeyInfo (what TLSA selector 1 covers).
+    /// The DER SubjectPublicKeyInfo as the certificate carries it (what a TLSA selector 1 hashes),
+    /// encoded from the parsed ASN.1 structure: `i2d_PUBKEY` re-encodes the key through OpenSSL 3's
+    /// provider encoders, which showed in audit profiles.
     public var subjectPublicKeyInfo: [UInt8] {
-        guard let key = X509_get0_pubkey(handle) else { return [] }
+        guard let key = X509_get_X509_PUBKEY(handle) else { return [] }
         var buffer: UnsafeMutablePointer<UInt8>?
-        let length = i2d_PUBKEY(key, &buffer)
+        let length = i2d_X509_PUBKEY(key, &buffer)
         guard length > 0, let buffer else { return [] }
         defer { CRYPTO_free(buffer, #fileID, #line) }
         return Array(UnsafeBufferPointer(start: buffer, count: Int(length)))
