@@ -41,4 +41,30 @@ public enum JSONString {
         }
         return text + "]"
     }
+
+    /// The strings of a JSON array of strings that holds no escapes (`["a","b"]`, as `array`
+    /// writes plain strings), read without a decoder; nil for anything else, which the caller
+    /// hands to `JSONDecoder`. Without a backslash no string can hold a quote, so the quotes
+    /// delimit exactly.
+    public static func plainArray(_ text: String) -> [String]? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]"),
+              !bytes.contains(UInt8(ascii: "\\")) else { return nil }
+        var strings: [String] = []
+        var index = 1
+        let end = bytes.count - 1
+        if index == end { return [] }
+        while true {
+            guard index < end, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            let start = index + 1
+            guard let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            // Raw control characters are not JSON; leave them to the decoder's error.
+            guard !bytes[start..<close].contains(where: { $0 < 0x20 }) else { return nil }
+            strings.append(String(decoding: bytes[start..<close], as: UTF8.self))
+            index = close + 1
+            if index == end { return strings }
+            guard bytes[index] == UInt8(ascii: ",") else { return nil }
+            index += 1
+        }
+    }
 }

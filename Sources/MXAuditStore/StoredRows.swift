@@ -61,8 +61,13 @@ enum StoredRows {
                           rulesetVersion: row["ruleset_version"], ruleID: row["rule_id"], ruleTitle: row["rule_title"],
                           level: try enumValue("level"), scope: try enumValue("scope"), subject: row["subject"],
                           outcome: try enumValue("outcome"), message: row["message"], remediation: row["remediation"],
-                          references: try JSONColumn.decode([String].self, from: row["refs"]),
+                          references: try references(row["refs"]),
                           waiver: try waiverText.map { try JSONColumn.decode(AppliedWaiver.self, from: $0) })
+    }
+
+    /// The references column; nearly always plain URLs, read without a JSONDecoder per row.
+    static func references(_ text: String) throws -> [String] {
+        try JSONString.plainArray(text) ?? JSONColumn.decode([String].self, from: text)
     }
 
     static func insert(_ result: RuleResult, runID: Int64, position: Int, _ db: Database) throws {

@@ -62,4 +62,20 @@ struct BatchRecordTests {
         #expect(JSONString.array(references) == (try JSONColumn.encode(references)))
         #expect(JSONString.array([]) == (try JSONColumn.encode([String]())))
     }
+
+    @Test func referencesReadBackAsWritten() throws {
+        let cases: [[String]] = [[], [""], ["https://www.rfc-editor.org/rfc/rfc8461#section-3.2", "BSI TR-03108 §4.2"],
+                                 ["quote \" inside", "back\\slash", "line\nbreak", "ü ✓", "[,]"]]
+        for references in cases {
+            let text = JSONString.array(references)
+            #expect(try StoredRows.references(text) == references, "\(text)")
+        }
+        // Only plain arrays take the fast path; the rest is the decoder's, errors included.
+        #expect(JSONString.plainArray(#"["a","b"]"#) == ["a", "b"])
+        #expect(JSONString.plainArray(#"["a\"b"]"#) == nil)
+        #expect(JSONString.plainArray(#"["a",]"#) == nil)
+        #expect(JSONString.plainArray(#"["a" ,"b"]"#) == nil)
+        #expect(JSONString.plainArray("[\"a\u{1}\"]") == nil)
+        #expect(throws: (any Error).self) { try StoredRows.references("[1]") }
+    }
 }
