@@ -14,11 +14,29 @@ final class LDNSRecordList: @unchecked Sendable {
     convenience init(_ message: DNSMessage, section: ldns_pkt_section,
                      where filter: (UnsafeMutablePointer<ldns_rr>) -> Bool) {
         self.init()
-        guard let source = ldns_pkt_get_section_clone(message.packet, section) else { return }
-        defer { ldns_rr_list_deep_free(source) }
+        // One section is read in place; only the records kept are copied.
+        let shared: UnsafeMutablePointer<ldns_rr_list>?
+        switch section {
+        case LDNS_SECTION_QUESTION: shared = ldns_pkt_question(message.packet)
+        case LDNS_SECTION_ANSWER: shared = ldns_pkt_answer(message.packet)
+        case LDNS_SECTION_AUTHORITY: shared = ldns_pkt_authority(message.packet)
+        case LDNS_SECTION_ADDITIONAL: shared = ldns_pkt_additional(message.packet)
+        default: shared = nil
+        }
+        let cloned = shared == nil ? ldns_pkt_get_section_clone(message.packet, section) : nil
+        defer { if let cloned { ldns_rr_list_deep_free(cloned) } }
+        guard let source = shared ?? cloned else { return }
         for index in 0..<ldns_rr_list_rr_count(source) {
             guard let rr = ldns_rr_list_rr(source, index), filter(rr), let copy = ldns_rr_clone(rr) else { continue }
             ldns_rr_list_push_rr(list, copy)
+        }
+    }
+
+    /// A deep copy of `other`, free to be changed.
+    convenience init(cloning other: LDNSRecordList) {
+        self.init()
+        for rr in other.records {
+            if let copy = ldns_rr_clone(rr) { ldns_rr_list_push_rr(list, copy) }
         }
     }
 

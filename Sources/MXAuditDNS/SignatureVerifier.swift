@@ -43,6 +43,7 @@ enum SignatureVerifier {
                 continue
             }
             let status = checks.status(for: SignatureCheckKey(rrsig: rrsig, rrset: rrsetKey, keys: candidates)) {
+                if let status = ECDSASignatureCheck.status(rrset: rrset, rrsig: rrsig, keys: candidates) { return status }
                 let candidateList = keys.filtered { LDNSRecord.dnskeyTag($0) == tag && LDNSRecord.dnskeyAlgorithm($0) == algorithm }
                 return ldns_verify_rrsig_keylist_notime(rrset.list, rrsig, candidateList.list, nil)
             }
