@@ -96,7 +96,7 @@ public final class DNSLookup: Sendable {
             links.append(owner)
         }
         let records = response.answer.filter { $0.name == owner && $0.type == type }
-        if records.isEmpty, !links.isEmpty, response.authority.isEmpty, depth < 2 {
+        if records.isEmpty, !links.isEmpty, response.authorityCount == 0, depth < 2 {
             // The resolver gave the CNAME but not its target's answer: ask for the target itself.
             switch await lookup(owner, type, depth: depth + 1) {
             case .failure(let failure): return .failure(failure)

@@ -68,6 +68,27 @@ public final class DNSMessage {
     public var authority: [DNSRecord] { Self.records(ldns_pkt_authority(packet)) }
     public var additional: [DNSRecord] { Self.records(ldns_pkt_additional(packet)) }
 
+    /// One section's list, owned by the packet (nil for a section ldns can only copy).
+    func list(of section: ldns_pkt_section) -> UnsafeMutablePointer<ldns_rr_list>? {
+        switch section {
+        case LDNS_SECTION_QUESTION: return ldns_pkt_question(packet)
+        case LDNS_SECTION_ANSWER: return ldns_pkt_answer(packet)
+        case LDNS_SECTION_AUTHORITY: return ldns_pkt_authority(packet)
+        case LDNS_SECTION_ADDITIONAL: return ldns_pkt_additional(packet)
+        default: return nil
+        }
+    }
+
+    /// The records of one section that pass `filter`, as Swift values.
+    func records(in section: ldns_pkt_section, where filter: (UnsafeMutablePointer<ldns_rr>) -> Bool) -> [DNSRecord] {
+        guard let list = list(of: section) else { return [] }
+        return (0..<ldns_rr_list_rr_count(list)).compactMap { index in
+            ldns_rr_list_rr(list, index).flatMap { filter($0) ? Self.record($0) : nil }
+        }
+    }
+
+    func count(in section: ldns_pkt_section) -> Int { list(of: section).map { Int(ldns_rr_list_rr_count($0)) } ?? 0 }
+
     static func records(_ list: UnsafeMutablePointer<ldns_rr_list>?) -> [DNSRecord] {
         guard let list else { return [] }
         return (0..<ldns_rr_list_rr_count(list)).compactMap { index in
@@ -93,7 +114,7 @@ public final class DNSMessage {
     /// An rdf in presentation format; ldns allocates the string and we free it.
     static func text(_ rdf: UnsafePointer<ldns_rdf>?) -> String {
         guard let rdf else { return "" }
-        if let name = DNSNameText.text(rdf) { return name }
+        if let name = DNSNameText.text(rdf) ?? RDFText.text(rdf) { return name }
         guard let cString = ldns_rdf2str(rdf) else { return "" }
         defer { free(cString) }
         return String(cString: cString)

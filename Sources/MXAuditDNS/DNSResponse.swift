@@ -1,3 +1,5 @@
+import CMXAuditLDNS
+
 /// A DNS response as Swift values plus its wire form (kept so the validator can re-read it with
 /// ldns). Immutable and `Sendable`, so one response can be shared by every domain that needs it.
 public struct DNSResponse: Sendable {
@@ -6,8 +8,12 @@ public struct DNSResponse: Sendable {
     public var rcode: UInt8
     /// The resolver's AD bit (used only with `--dnssec resolver`).
     public var authenticatedData: Bool
+    /// The answer section's records, signatures left out: lookups read names, addresses and
+    /// text; the validator reads the RRSIGs from `wire`. (Every RRSIG field as text was most of
+    /// the text conversions of an audit.)
     public var answer: [DNSRecord]
-    public var authority: [DNSRecord]
+    /// How many records the authority section holds (read in full from `wire` when needed).
+    public var authorityCount: Int
     public var wire: [UInt8]
     public var server: ResolverAddress
 
@@ -16,11 +22,14 @@ public struct DNSResponse: Sendable {
         self.queryType = queryType
         rcode = message.rcode
         authenticatedData = message.authenticatedData
-        answer = message.answer
-        authority = message.authority
+        answer = message.records(in: LDNS_SECTION_ANSWER) { LDNSRecord.type($0) != DNSType.rrsig }
+        authorityCount = message.count(in: LDNS_SECTION_AUTHORITY)
         self.wire = wire
         self.server = server
     }
+
+    /// The authority section's records, read from `wire` (nothing when it cannot be read).
+    public var authority: [DNSRecord] { (try? DNSMessage(wire: wire))?.authority ?? [] }
 }
 
 /// DNS numbers used across the target.

@@ -15,14 +15,7 @@ final class LDNSRecordList: @unchecked Sendable {
                      where filter: (UnsafeMutablePointer<ldns_rr>) -> Bool) {
         self.init()
         // One section is read in place; only the records kept are copied.
-        let shared: UnsafeMutablePointer<ldns_rr_list>?
-        switch section {
-        case LDNS_SECTION_QUESTION: shared = ldns_pkt_question(message.packet)
-        case LDNS_SECTION_ANSWER: shared = ldns_pkt_answer(message.packet)
-        case LDNS_SECTION_AUTHORITY: shared = ldns_pkt_authority(message.packet)
-        case LDNS_SECTION_ADDITIONAL: shared = ldns_pkt_additional(message.packet)
-        default: shared = nil
-        }
+        let shared = message.list(of: section)
         let cloned = shared == nil ? ldns_pkt_get_section_clone(message.packet, section) : nil
         defer { if let cloned { ldns_rr_list_deep_free(cloned) } }
         guard let source = shared ?? cloned else { return }
