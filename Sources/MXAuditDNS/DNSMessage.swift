@@ -55,12 +55,13 @@ public final class DNSMessage {
 
     /// The message in wire format.
     public func wire() throws(LDNSError) -> [UInt8] {
-        var bytes: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        try check(ldns_pkt2wire(&bytes, packet, &size), "encode DNS message")
-        guard let bytes else { return [] }
-        defer { free(bytes) }
-        return Array(UnsafeBufferPointer(start: bytes, count: size))
+        // What ldns_pkt2wire writes, into a buffer that starts small and grows: ldns_pkt2wire
+        // allocates 64 KiB for every query.
+        guard let buffer = ldns_buffer_new(512) else { throw LDNSError(LDNS_STATUS_MEM_ERR, "encode DNS message") }
+        defer { ldns_buffer_free(buffer) }
+        try check(ldns_pkt2buffer_wire(buffer, packet), "encode DNS message")
+        guard let start = ldns_buffer_begin(buffer) else { return [] }
+        return Array(UnsafeBufferPointer(start: start, count: ldns_buffer_position(buffer)))
     }
 
     public var question: [DNSRecord] { Self.records(ldns_pkt_question(packet)) }

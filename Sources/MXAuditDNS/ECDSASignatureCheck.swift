@@ -23,7 +23,7 @@ enum ECDSASignatureCheck {
         }
         guard let signatureField = ldns_rr_rdf(rrsig, 8) else { return LDNS_STATUS_MISSING_RDATA_FIELDS_RRSIG }
         // Grown as needed: ldns's own 64 KiB buffers per check were a large share of malloc's work.
-        guard let signature = ldns_buffer_new(160), let signedData = ldns_buffer_new(1024) else { return LDNS_STATUS_MEM_ERR }
+        guard let signature = ldns_buffer_new(160), let signedData = ldns_buffer_new(512) else { return LDNS_STATUS_MEM_ERR }
         defer {
             ldns_buffer_free(signature)
             ldns_buffer_free(signedData)
