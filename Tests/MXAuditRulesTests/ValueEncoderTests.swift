@@ -55,4 +55,32 @@ import Testing
         #expect(tree["missing"] == .null)
         #expect(tree["ratio"] == .int(2))
     }
+
+    /// Hand-written encoders: nested containers written after other fields, the same key twice,
+    /// super encoders, lists of objects. The tree must still be what JSONEncoder writes.
+    @Test func handWrittenContainersFollowJSONEncoder() throws {
+        struct Nested: Encodable {
+            enum Keys: String, CodingKey { case a, inner, list, again, data }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode(1, forKey: .a)
+                var inner = container.nestedContainer(keyedBy: Keys.self, forKey: .inner)
+                var list = container.nestedUnkeyedContainer(forKey: .list)
+                try list.encode("first")
+                var item = list.nestedContainer(keyedBy: Keys.self)
+                try item.encode(true, forKey: .a)
+                try list.encode(Date(timeIntervalSince1970: 0))
+                try inner.encode("late", forKey: .a)
+                var sameInner = container.nestedContainer(keyedBy: Keys.self, forKey: .inner)
+                try sameInner.encode(Data([1, 2, 3]), forKey: .data)
+                try container.encode("first", forKey: .again)
+                try container.encode("second", forKey: .again)
+                try item.encode(3, forKey: .again)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        #expect(try ValueEncoder.encode(Nested()) == (try Value.document(try encoder.encode(Nested()))))
+        #expect(try ValueEncoder.encode([Nested(), Nested()]) == (try Value.document(try encoder.encode([Nested(), Nested()]))))
+    }
 }

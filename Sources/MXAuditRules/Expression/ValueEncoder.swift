@@ -13,22 +13,36 @@ enum ValueEncoder {
     }
 }
 
-/// One node of the tree while it is being built; containers write into it in place. Coding paths
-/// stay at the root's: the evidence never throws while encoding, and an array per key was a
-/// measurable share of judging.
+/// One node of the tree while it is being built; containers write into it in place. A child that
+/// is encoded whole (a scalar, or a nested value through `encode(_:forKey:)`) is stored as its
+/// finished `Value`; only containers handed out for later writes stay nodes. Coding paths stay at
+/// the root's: the evidence never throws while encoding, and an array per key was a measurable
+/// share of judging.
 private final class ValueNode {
     private enum Kind { case empty, scalar, object, list }
     private var kind = Kind.empty
     private var scalar = Value.null
-    private var fields: [String: ValueNode] = [:]
-    private var items: [ValueNode] = []
+    /// Finished fields, and fields still being written through a nested container or encoder.
+    private var fields: [String: Value] = [:]
+    private var openFields: [String: ValueNode] = [:]
+    /// List items: finished values, or nodes still being written (`.null` placeholders in `items`).
+    private var items: [Value] = []
+    private var openItems: [Int: ValueNode] = [:]
 
     var value: Value {
         switch kind {
         case .empty: return .object([:])
         case .scalar: return scalar
-        case .object: return .object(fields.mapValues(\.value))
-        case .list: return .list(items.map(\.value))
+        case .object:
+            guard !openFields.isEmpty else { return .object(fields) }
+            var all = fields
+            for (key, node) in openFields { all[key] = node.value }
+            return .object(all)
+        case .list:
+            guard !openItems.isEmpty else { return .list(items) }
+            var all = items
+            for (index, node) in openItems { all[index] = node.value }
+            return .list(all)
         }
     }
 
@@ -37,32 +51,58 @@ private final class ValueNode {
         scalar = value
     }
 
-    func child(forKey key: String) -> ValueNode {
-        if kind != .object { kind = .object; fields = [:] }
-        if let existing = fields[key] { return existing }
-        let node = ValueNode()
-        fields[key] = node
-        return node
-    }
-
-    func appendChild() -> ValueNode {
-        if kind != .list { kind = .list; items = [] }
-        let node = ValueNode()
-        items.append(node)
-        return node
-    }
-
-    func becomeObject() { if kind != .object { kind = .object; fields = [:] } }
-    func becomeList() { if kind != .list { kind = .list; items = [] } }
+    func becomeObject() { if kind != .object { kind = .object; fields = [:]; openFields = [:] } }
+    func becomeList() { if kind != .list { kind = .list; items = []; openItems = [:] } }
     var count: Int { kind == .list ? items.count : 0 }
+
+    func setField(_ key: String, _ value: Value) {
+        becomeObject()
+        openFields[key] = nil
+        fields[key] = value
+    }
+
+    /// A field written later (a nested container or a super encoder).
+    func openField(_ key: String) -> ValueNode {
+        becomeObject()
+        if let existing = openFields[key] { return existing }
+        let node = ValueNode()
+        fields[key] = nil
+        openFields[key] = node
+        return node
+    }
+
+    func append(_ value: Value) {
+        becomeList()
+        items.append(value)
+    }
+
+    /// An item written later (a nested container or a super encoder).
+    func openItem() -> ValueNode {
+        becomeList()
+        let node = ValueNode()
+        openItems[items.count] = node
+        items.append(.null)
+        return node
+    }
+
+    /// The value of `value` encoded on its own.
+    static func encoded<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> Value {
+        // JSONEncoder's special cases, by type (cheaper than a dynamic cast of every value).
+        if T.self == Date.self { return .string(ISO8601Text.string(value as! Date)) }
+        if T.self == String.self { return .string(value as! String) }
+        if T.self == URL.self { return .string((value as! URL).absoluteString) }
+        if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
+        let node = ValueNode()
+        try node.encode(value, codingPath: codingPath)
+        return node.value
+    }
 
     /// The special cases are JSONEncoder's: these types do not encode as their Codable structure.
     func encode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
-        switch value {
-        case let date as Date: set(.string(ISO8601Text.string(date)))
-        case let url as URL: set(.string(url.absoluteString))
-        case let data as Data: set(.string(data.base64EncodedString()))
-        default: try value.encode(to: NodeEncoder(node: self, codingPath: codingPath))
+        if T.self == Date.self || T.self == URL.self || T.self == Data.self || T.self == String.self {
+            set(try Self.encoded(value, codingPath: codingPath))
+        } else {
+            try value.encode(to: NodeEncoder(node: self, codingPath: codingPath))
         }
     }
 }
@@ -95,29 +135,29 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     let node: ValueNode
     let codingPath: [any CodingKey]
 
-    func encodeNil(forKey key: Key) throws { node.child(forKey: key.stringValue).set(.null) }
-    func encode(_ value: Bool, forKey key: Key) throws { node.child(forKey: key.stringValue).set(.bool(value)) }
-    func encode(_ value: String, forKey key: Key) throws { node.child(forKey: key.stringValue).set(.string(value)) }
-    func encode(_ value: Int, forKey key: Key) throws { node.child(forKey: key.stringValue).set(.int(value)) }
-    func encode(_ value: Double, forKey key: Key) throws { node.child(forKey: key.stringValue).set(number(value)) }
+    func encodeNil(forKey key: Key) throws { node.setField(key.stringValue, .null) }
+    func encode(_ value: Bool, forKey key: Key) throws { node.setField(key.stringValue, .bool(value)) }
+    func encode(_ value: String, forKey key: Key) throws { node.setField(key.stringValue, .string(value)) }
+    func encode(_ value: Int, forKey key: Key) throws { node.setField(key.stringValue, .int(value)) }
+    func encode(_ value: Double, forKey key: Key) throws { node.setField(key.stringValue, number(value)) }
     func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try node.child(forKey: key.stringValue).encode(value, codingPath: codingPath)
+        node.setField(key.stringValue, try ValueNode.encoded(value, codingPath: codingPath))
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        let child = node.child(forKey: key.stringValue)
+        let child = node.openField(key.stringValue)
         child.becomeObject()
         return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(node: child, codingPath: codingPath))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        let child = node.child(forKey: key.stringValue)
+        let child = node.openField(key.stringValue)
         child.becomeList()
         return UnkeyedNodeContainer(node: child, codingPath: codingPath)
     }
 
-    func superEncoder() -> any Encoder { NodeEncoder(node: node.child(forKey: "super"), codingPath: codingPath) }
-    func superEncoder(forKey key: Key) -> any Encoder { NodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath) }
+    func superEncoder() -> any Encoder { NodeEncoder(node: node.openField("super"), codingPath: codingPath) }
+    func superEncoder(forKey key: Key) -> any Encoder { NodeEncoder(node: node.openField(key.stringValue), codingPath: codingPath) }
 }
 
 private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
@@ -125,26 +165,26 @@ private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
     var count: Int { node.count }
 
-    func encodeNil() throws { node.appendChild().set(.null) }
-    func encode(_ value: Bool) throws { node.appendChild().set(.bool(value)) }
-    func encode(_ value: String) throws { node.appendChild().set(.string(value)) }
-    func encode(_ value: Int) throws { node.appendChild().set(.int(value)) }
-    func encode(_ value: Double) throws { node.appendChild().set(number(value)) }
-    func encode<T: Encodable>(_ value: T) throws { try node.appendChild().encode(value, codingPath: codingPath) }
+    func encodeNil() throws { node.append(.null) }
+    func encode(_ value: Bool) throws { node.append(.bool(value)) }
+    func encode(_ value: String) throws { node.append(.string(value)) }
+    func encode(_ value: Int) throws { node.append(.int(value)) }
+    func encode(_ value: Double) throws { node.append(number(value)) }
+    func encode<T: Encodable>(_ value: T) throws { node.append(try ValueNode.encoded(value, codingPath: codingPath)) }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let child = node.appendChild()
+        let child = node.openItem()
         child.becomeObject()
         return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(node: child, codingPath: codingPath))
     }
 
     func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let child = node.appendChild()
+        let child = node.openItem()
         child.becomeList()
         return UnkeyedNodeContainer(node: child, codingPath: codingPath)
     }
 
-    func superEncoder() -> any Encoder { NodeEncoder(node: node.appendChild(), codingPath: codingPath) }
+    func superEncoder() -> any Encoder { NodeEncoder(node: node.openItem(), codingPath: codingPath) }
 }
 
 private struct SingleNodeContainer: SingleValueEncodingContainer {
