@@ -73,10 +73,14 @@ enum ECDSASignatureCheck {
                     chopped = ldns_dname_left_chop(current)
                     ldns_rdf_deep_free(current)
                 }
-                if let wildcard, let chopped { _ = ldns_dname_cat(wildcard, chopped) }
+                if let wildcard, let chopped, ldns_dname_cat(wildcard, chopped) == LDNS_STATUS_OK {
+                    ldns_rdf_deep_free(owner)
+                    ldns_rr_set_owner(record, wildcard)
+                } else if let wildcard {
+                    // Out of memory: the owner stays, and the check fails as a wrong signature would.
+                    ldns_rdf_deep_free(wildcard)
+                }
                 if let chopped { ldns_rdf_deep_free(chopped) }
-                ldns_rdf_deep_free(owner)
-                ldns_rr_set_owner(record, wildcard)
             }
             ldns_rr_set_ttl(record, originalTTL)
             ldns_rr2canonical(record)

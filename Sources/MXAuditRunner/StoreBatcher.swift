@@ -20,7 +20,7 @@ actor StoreBatcher {
     private var pending: [RecordedDomain] = []
     private var oldest: ContinuousClock.Instant?
     private var recorded = 0
-    /// A write that failed in `tick()`; the next `add` throws it, so the audit stops.
+    /// A write that failed in `tick()`; the next `add` or `flush` throws it, so the audit stops.
     private var failure: (any Error)?
 
     init(store: AuditStore, runID: Int64, onDomain: @escaping @Sendable (DomainJudgement) -> Void) {
@@ -42,8 +42,10 @@ actor StoreBatcher {
         do { try await flush() } catch { failure = error }
     }
 
-    /// Writes what is pending; `onDomain` sees each judgement once it is stored.
+    /// Writes what is pending; `onDomain` sees each judgement once it is stored. A write that
+    /// failed in `tick()` is thrown here too, so the run ends with the store's own error.
     func flush() async throws {
+        if let failure { throw failure }
         guard !pending.isEmpty else { return }
         let domains = pending
         pending.removeAll(keepingCapacity: true)
