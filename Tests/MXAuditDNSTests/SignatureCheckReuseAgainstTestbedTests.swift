@@ -65,7 +65,9 @@ struct SignatureCheckReuseAgainstTestbedTests {
     /// is the same as from the checks that ran.
     @Test func cachedChecksGiveTheSameVerdictsForEveryScenario() async throws {
         let testbed = try Testbed.load()
-        let questions = try testbed.domains.flatMap { domain -> [(String, UInt16)] in
+        // The drift domains change while DriftTests mutates them (in parallel with this suite):
+        // their verdicts may rightly differ between the passes.
+        let questions = try testbed.domains.filter { $0["role"] as? String != "drift" }.flatMap { domain -> [(String, UInt16)] in
             let name = try #require(domain["name"] as? String)
             return [(name, DNSType.soa), (name, DNSType.mx), ("_mta-sts.\(name)", DNSType.txt)]
         }

@@ -98,8 +98,8 @@ def with_other_id(answer: bytes) -> bytes:
 # ------------------------------------------------------------------ the proxy
 
 class Proxy:
-    def __init__(self, listen: tuple[str, int], upstream: tuple[str, int], faults: dict[str, str]):
-        self.listen, self.upstream, self.faults = listen, upstream, faults
+    def __init__(self, listen: tuple[str, int], upstream: tuple[str, int], faults: dict[str, str], delay: float = 0.0):
+        self.listen, self.upstream, self.faults, self.delay = listen, upstream, faults, delay
         self.sessions = asyncio.Semaphore(MAX_TCP_SESSIONS)
 
     async def ask_udp(self, query: bytes) -> bytes | None:
@@ -132,6 +132,8 @@ class Proxy:
 
     async def answer(self, query: bytes, tcp: bool) -> tuple[bytes | None, int | None]:
         """(bytes to send, how many of them before closing: None = all, keep the session)."""
+        if self.delay:
+            await asyncio.sleep(self.delay)
         parsed = question(query)
         fault = fault_for(parsed[0], self.faults) if parsed else None
         ask = self.ask_tcp if tcp else self.ask_udp
@@ -235,6 +237,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--config", type=Path, help='JSON {"faults": {domain: kind}}')
     parser.add_argument("--fault", action="append", default=[], metavar="DOMAIN=KIND")
     parser.add_argument("--pidfile", type=Path)
+    parser.add_argument("--delay-ms", type=float, default=0.0,
+                        help="hold every query this long before answering (a slow resolver, for tests)")
     args = parser.parse_args(argv)
     faults = json.loads(args.config.read_text())["faults"] if args.config else {}
     for item in args.fault:
@@ -246,7 +250,7 @@ def main(argv: list[str]) -> int:
         print(f"dnsproxy: unknown fault(s) {sorted(unknown)}; known: {', '.join(FAULTS)}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(Proxy(_endpoint(args.listen), _endpoint(args.upstream), faults).serve(args.pidfile))
+        asyncio.run(Proxy(_endpoint(args.listen), _endpoint(args.upstream), faults, args.delay_ms / 1000).serve(args.pidfile))
     except OSError as error:
         print(f"dnsproxy: cannot listen on {args.listen}: {error}", file=sys.stderr)
         return 1
