@@ -64,12 +64,13 @@ public final class DNSMessage {
         return Array(UnsafeBufferPointer(start: start, count: ldns_buffer_position(buffer)))
     }
 
-    public var question: [DNSRecord] { Self.records(ldns_pkt_question(packet)) }
-    public var answer: [DNSRecord] { Self.records(ldns_pkt_answer(packet)) }
-    public var authority: [DNSRecord] { Self.records(ldns_pkt_authority(packet)) }
-    public var additional: [DNSRecord] { Self.records(ldns_pkt_additional(packet)) }
+    public var question: [DNSRecord] { records(in: LDNS_SECTION_QUESTION) }
+    public var answer: [DNSRecord] { records(in: LDNS_SECTION_ANSWER) }
+    public var authority: [DNSRecord] { records(in: LDNS_SECTION_AUTHORITY) }
+    public var additional: [DNSRecord] { records(in: LDNS_SECTION_ADDITIONAL) }
 
-    /// One section's list, owned by the packet (nil for a section ldns can only copy).
+    /// One section's list, owned by the packet (nil for the combined sections, which ldns can
+    /// only copy and no caller reads).
     func list(of section: ldns_pkt_section) -> UnsafeMutablePointer<ldns_rr_list>? {
         switch section {
         case LDNS_SECTION_QUESTION: return ldns_pkt_question(packet)
@@ -81,7 +82,7 @@ public final class DNSMessage {
     }
 
     /// The records of one section that pass `filter`, as Swift values.
-    func records(in section: ldns_pkt_section, where filter: (UnsafeMutablePointer<ldns_rr>) -> Bool) -> [DNSRecord] {
+    func records(in section: ldns_pkt_section, where filter: (UnsafeMutablePointer<ldns_rr>) -> Bool = { _ in true }) -> [DNSRecord] {
         guard let list = list(of: section) else { return [] }
         return (0..<ldns_rr_list_rr_count(list)).compactMap { index in
             ldns_rr_list_rr(list, index).flatMap { filter($0) ? Self.record($0) : nil }
@@ -89,13 +90,6 @@ public final class DNSMessage {
     }
 
     func count(in section: ldns_pkt_section) -> Int { list(of: section).map { Int(ldns_rr_list_rr_count($0)) } ?? 0 }
-
-    static func records(_ list: UnsafeMutablePointer<ldns_rr_list>?) -> [DNSRecord] {
-        guard let list else { return [] }
-        return (0..<ldns_rr_list_rr_count(list)).compactMap { index in
-            ldns_rr_list_rr(list, index).map(record)
-        }
-    }
 
     static func record(_ rr: UnsafeMutablePointer<ldns_rr>) -> DNSRecord {
         var fields: [String] = []
@@ -115,7 +109,7 @@ public final class DNSMessage {
     /// An rdf in presentation format; ldns allocates the string and we free it.
     static func text(_ rdf: UnsafePointer<ldns_rdf>?) -> String {
         guard let rdf else { return "" }
-        if let name = DNSNameText.text(rdf) ?? RDFText.text(rdf) { return name }
+        if let text = RDFText.text(rdf) { return text }
         guard let cString = ldns_rdf2str(rdf) else { return "" }
         defer { free(cString) }
         return String(cString: cString)

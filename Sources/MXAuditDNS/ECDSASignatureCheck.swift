@@ -29,7 +29,7 @@ enum ECDSASignatureCheck {
             ldns_buffer_free(signedData)
         }
         guard ldns_convert_ecdsa_rrsig_rdf2asn1(signature, signatureField) == LDNS_STATUS_OK else { return LDNS_STATUS_MEM_ERR }
-        let prepared = LDNSRecordList(cloning: rrset)
+        let prepared = rrset.copy()
         useSignatureTTLAndOwner(prepared, rrsig: rrsig)
         ldns_rr_list_sort(prepared.list)
         guard ldns_rrsig2buffer_wire(signedData, rrsig) == LDNS_STATUS_OK,

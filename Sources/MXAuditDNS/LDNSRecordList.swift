@@ -14,22 +14,11 @@ final class LDNSRecordList: @unchecked Sendable {
     convenience init(_ message: DNSMessage, section: ldns_pkt_section,
                      where filter: (UnsafeMutablePointer<ldns_rr>) -> Bool) {
         self.init()
-        // One section is read in place; only the records kept are copied.
-        let shared = message.list(of: section)
-        let cloned = shared == nil ? ldns_pkt_get_section_clone(message.packet, section) : nil
-        defer { if let cloned { ldns_rr_list_deep_free(cloned) } }
-        guard let source = shared ?? cloned else { return }
+        // The section is read in place; only the records kept are copied.
+        guard let source = message.list(of: section) else { return }
         for index in 0..<ldns_rr_list_rr_count(source) {
             guard let rr = ldns_rr_list_rr(source, index), filter(rr), let copy = ldns_rr_clone(rr) else { continue }
             ldns_rr_list_push_rr(list, copy)
-        }
-    }
-
-    /// A deep copy of `other`, free to be changed.
-    convenience init(cloning other: LDNSRecordList) {
-        self.init()
-        for rr in other.records {
-            if let copy = ldns_rr_clone(rr) { ldns_rr_list_push_rr(list, copy) }
         }
     }
 
@@ -63,6 +52,9 @@ final class LDNSRecordList: @unchecked Sendable {
     }
 
     /// A new list of copies of the records that pass `filter`.
+    /// A deep copy, free to be changed.
+    func copy() -> LDNSRecordList { filtered { _ in true } }
+
     func filtered(_ filter: (UnsafeMutablePointer<ldns_rr>) -> Bool) -> LDNSRecordList {
         let result = LDNSRecordList()
         for rr in records where filter(rr) {

@@ -1,14 +1,17 @@
 import CMXAuditLDNS
 import Foundation
 
-/// The presentation form of the common non-name fields (addresses, numbers, plain character
-/// strings) without ldns's printer, which allocates a 64 KiB buffer and formats through `printf`
-/// for every field. Exactly ldns's text; anything else (escapes, other types) goes to ldns.
+/// The presentation form of the common fields (names through `DNSNameText`, addresses, numbers,
+/// plain character strings) without ldns's printer, which allocates a 64 KiB buffer and formats
+/// through `printf` for every field. Exactly ldns's text; anything else (escapes, other types)
+/// goes to ldns.
 enum RDFText {
     static func text(_ rdf: UnsafePointer<ldns_rdf>) -> String? {
         guard let data = ldns_rdf_data(rdf) else { return nil }
         let size = ldns_rdf_size(rdf)
         switch ldns_rdf_get_type(rdf) {
+        case LDNS_RDF_TYPE_DNAME:
+            return DNSNameText.text(rdf)
         case LDNS_RDF_TYPE_A where size == 4:
             return "\(data[0]).\(data[1]).\(data[2]).\(data[3])"
         case LDNS_RDF_TYPE_AAAA where size == 16:

@@ -19,7 +19,7 @@ struct ECDSASignatureCheckTests {
         let rrsig = try #require(rrsigs.records.first)
         // Fresh copies: ldns canonicalises the RRSIG's owner in place.
         let ours = ECDSASignatureCheck.status(rrset: rrset, rrsig: rrsig, keys: keys.records)
-        let rrsetCopy = LDNSRecordList(cloning: rrset), rrsigsCopy = LDNSRecordList(cloning: rrsigs)
+        let rrsetCopy = rrset.copy(), rrsigsCopy = rrsigs.copy()
         let theirs = withExtendedLifetime(rrsigsCopy) { Self.ldnsStatus(rrsetCopy, rrsigsCopy.records[0], keys) }
         #expect(ours == theirs, "ours \(String(describing: ours)), ldns \(theirs)", sourceLocation: sourceLocation)
         return theirs

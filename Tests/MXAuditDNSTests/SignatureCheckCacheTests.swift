@@ -67,7 +67,7 @@ struct SignatureCheckCacheTests {
     /// changed by `change`.
     static func changed(_ list: LDNSRecordList, field: Int, where chosen: (UnsafeMutablePointer<ldns_rr>) -> Bool = { _ in true },
                         _ change: (UnsafeMutableBufferPointer<UInt8>) throws -> Void) throws -> LDNSRecordList {
-        let copy = list.filtered { _ in true }
+        let copy = list.copy()
         let matching = copy.records.first(where: chosen)
         let record = try #require(matching)
         let rdf = try #require(ldns_rr_rdf(record, field))
