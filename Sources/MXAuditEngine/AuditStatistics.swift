@@ -35,6 +35,8 @@ public struct AuditStatistics: Sendable, Codable, Equatable {
         public var endpointCacheHits: Int
         public var connections: Int
         public var tlsHandshakes: Int
+        /// Of `tlsHandshakes`, the capability handshakes that stopped at the server's hello.
+        public var helloOnlyHandshakes: Int
         public var retries: Int
         public var maximumConnectionsPerAddress: Int
     }
@@ -73,7 +75,7 @@ extension AuditEnvironment {
                        zoneValidationCacheHits: chain.delegationCacheHits,
                        signatureChecks: signatures.checks, signatureCheckCacheHits: signatures.cacheHits),
             smtp: .init(endpointProbes: probes.probes, endpointCacheHits: probes.cacheHits, connections: probes.connections,
-                        tlsHandshakes: probes.handshakes, retries: probes.retries,
+                        tlsHandshakes: probes.handshakes, helloOnlyHandshakes: probes.helloOnlyHandshakes, retries: probes.retries,
                         maximumConnectionsPerAddress: probes.maximumConnectionsPerAddress),
             https: .init(policyFetches: counters.policyFetchCount))
     }

@@ -75,7 +75,25 @@ final class SMTPConnection: @unchecked Sendable {
 
     /// Sends one command line (CRLF added) before `deadline`.
     func send(_ command: String, phase: String, until deadline: Deadline) async throws(Failure) {
-        let bytes = Array((command + "\r\n").utf8)
+        try await send(bytes: Array((command + "\r\n").utf8), phase: phase, until: deadline)
+    }
+
+    /// Reads what the server sent next (at most `limit` bytes), waiting until something arrives;
+    /// empty when the server closed the connection. For TLS records, after the SMTP dialog.
+    func receive(upTo limit: Int, phase: String, until deadline: Deadline) async throws(Failure) -> ArraySlice<UInt8> {
+        var buffer = [UInt8](repeating: 0, count: limit)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count >= 0 { return buffer[0..<count] }
+            guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
+                throw Failure(.network, "reading the \(phase) failed: \(String(cString: strerror(errno)))")
+            }
+            try await waitFor(.readable, phase: phase, until: deadline)
+        }
+    }
+
+    /// Sends `bytes` before `deadline`; `phase` names the step in messages.
+    func send(bytes: [UInt8], phase: String, until deadline: Deadline) async throws(Failure) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

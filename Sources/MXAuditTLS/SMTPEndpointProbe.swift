@@ -22,18 +22,18 @@ struct SMTPEndpointProbe: Sendable {
             return evidence(address, family, serverName, SMTPSessionOutcome(failedAt: failure),
                             tls: .failed(failure), capabilities: .failed(failure), attempts: 0)
         }
-        let session: @Sendable (TLSHandshakeProfile) async -> SMTPSessionOutcome = { profile in
+        let session: @Sendable (TLSHandshakeProfile, HandshakeDepth) async -> SMTPSessionOutcome = { profile, depth in
             await limiter.withSlot(for: address) {
-                await runner.run(address: address, family: family, serverName: serverName, profile: profile)
+                await runner.run(address: address, family: family, serverName: serverName, profile: profile, depth: depth)
             }
         }
-        var outcome = await session(.opportunistic)
+        var outcome = await session(.opportunistic, .complete)
         var attempts = 1
         if outcome.busy && !Task.isCancelled {
             counters.update { $0.retries += 1 }
             try? await Task.sleep(nanoseconds: UInt64(settings.retryDelay * 1_000_000_000))
             if !Task.isCancelled {
-                outcome = await session(.opportunistic)
+                outcome = await session(.opportunistic, .complete)
                 attempts = 2
             }
         }
@@ -55,7 +55,7 @@ struct SMTPEndpointProbe: Sendable {
             var capabilities: Observation<TLSCapabilities> = .skipped("capability probes are switched off")
             if settings.probeCapabilities {
                 let prober = TLSCapabilityProber { profile in
-                    let extra = await session(profile)
+                    let extra = await session(profile, .serverHello)
                     return extra.handshake ?? .failure(extra.dialogFailure ?? Failure(.protocolViolation, "STARTTLS not offered on a later connection"))
                 }
                 capabilities = .present(await prober.probe(main: negotiated, leaf: tlsSession.chain.first))

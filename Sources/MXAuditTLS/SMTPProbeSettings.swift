@@ -56,6 +56,8 @@ public struct SMTPProbeStatistics: Sendable, Equatable {
     public var connections = 0
     /// TLS handshakes attempted.
     public var handshakes = 0
+    /// Of those, capability handshakes that stopped at the server's hello.
+    public var helloOnlyHandshakes = 0
     /// Second attempts after a 421/4xx.
     public var retries = 0
     /// The most connections ever open at once to a single address.

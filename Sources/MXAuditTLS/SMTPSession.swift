@@ -48,15 +48,15 @@ struct SMTPSessionRunner: Sendable {
     let counters: ProbeCounters
 
     func run(address: String, family: AddressFamily, serverName: String,
-             profile: TLSHandshakeProfile) async -> SMTPSessionOutcome {
+             profile: TLSHandshakeProfile, depth: HandshakeDepth = .complete) async -> SMTPSessionOutcome {
         let started = Deadline.now
-        var outcome = await dialog(address: address, family: family, serverName: serverName, profile: profile)
+        var outcome = await dialog(address: address, family: family, serverName: serverName, profile: profile, depth: depth)
         outcome.durationMilliseconds = Int((Deadline.now.uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return outcome
     }
 
     private func dialog(address: String, family: AddressFamily, serverName: String,
-                        profile: TLSHandshakeProfile) async -> SMTPSessionOutcome {
+                        profile: TLSHandshakeProfile, depth: HandshakeDepth) async -> SMTPSessionOutcome {
         let connection: SMTPConnection
         do {
             connection = try await SMTPConnection.connect(to: address, family: family, port: settings.port,
@@ -108,7 +108,10 @@ struct SMTPSessionRunner: Sendable {
             outcome.fail(error)
             return outcome
         }
-        outcome.handshake = await handshake(on: connection, serverName: serverName, profile: profile)
+        switch depth {
+        case .complete: outcome.handshake = await handshake(on: connection, serverName: serverName, profile: profile)
+        case .serverHello: outcome.handshake = await serverHello(on: connection, serverName: serverName, profile: profile)
+        }
         return outcome
     }
 
@@ -142,6 +145,37 @@ struct SMTPSessionRunner: Sendable {
             return .failure(Failure(.cancelled, "the probe was cancelled before the TLS handshake"))
         } catch {
             return .failure(Failure(.local, "the TLS handshake could not run: \(error)"))
+        }
+    }
+
+    /// The handshake up to the server's hello (`TLSHelloProbe`); then the connection is closed
+    /// without QUIT, since no TLS session exists to send it in. Failures are classed as a complete
+    /// handshake's would be: whatever ends the exchange before the hello (alert, reset, hang-up) is
+    /// a `.tls` refusal, silence a timeout.
+    private func serverHello(on connection: SMTPConnection, serverName: String,
+                             profile: TLSHandshakeProfile) async -> Result<NegotiatedTLS, Failure> {
+        counters.update {
+            $0.handshakes += 1
+            $0.helloOnlyHandshakes += 1
+        }
+        let deadline = Deadline.after(settings.handshakeTimeout)
+        do throws(Failure) {
+            let probe = try TLSHelloProbe(context: tlsContext, serverName: serverName, profile: profile)
+            try await connection.send(bytes: probe.clientHello, phase: "ClientHello", until: deadline)
+            var reader = probe.makeReader()
+            while true {
+                let bytes = try await connection.receive(upTo: 16_384, phase: "TLS handshake", until: deadline)
+                guard !bytes.isEmpty else { throw Failure(.tls, "the server closed the connection during the TLS handshake") }
+                let progress: ServerFlightReader.Progress
+                do throws(ServerFlightReader.Malformed) { progress = try reader.consume(bytes) } catch { throw Failure(.tls, error.description) }
+                switch progress {
+                case .needMore: continue
+                case .refused(let alert): throw Failure(.tls, alert)
+                case .done(let facts): return .success(try probe.negotiated(facts))
+                }
+            }
+        } catch {
+            return .failure(error.kind == .network ? Failure(.tls, error.message) : error)
         }
     }
 

@@ -46,3 +46,12 @@ struct TLSHandshakeProfile: Sendable, Equatable {
         TLSHandshakeProfile(minimumVersion: version, maximumVersion: version)
     }
 }
+
+/// How far a probe handshake goes. The main session completes it (the certificates are evidence);
+/// a capability question is answered by the server's hello, so those stop there.
+enum HandshakeDepth: Sendable {
+    /// To the end: certificates, keys, Finished, then QUIT inside TLS.
+    case complete
+    /// Until the server's first flight names version, suite and group (`TLSHelloProbe`).
+    case serverHello
+}
