@@ -11,7 +11,7 @@ public enum TerminalText {
                 result += "… [cut at \(limit) characters]"
                 break
             }
-            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+            if isInvisible(scalar) {
                 result += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 result.unicodeScalars.append(scalar)
@@ -19,5 +19,13 @@ public enum TerminalText {
             count += 1
         }
         return result
+    }
+
+    /// Control and format characters (Cc, Cf). ASCII is decided without Unicode's tables, which
+    /// are slow to consult and would be asked for every character of every non-ASCII line.
+    private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return scalar.value < 0x20 || scalar.value == 0x7F }
+        let category = scalar.properties.generalCategory
+        return category == .control || category == .format
     }
 }

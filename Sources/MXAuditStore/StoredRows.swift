@@ -48,20 +48,21 @@ enum StoredRows {
         message, remediation, refs, waiver
         """
 
+    /// A row of `SELECT resultColumns`, read by position: looking 14 columns up by name for every
+    /// row was most of reading a large run back.
     static func result(_ row: Row) throws -> RuleResult {
-        func enumValue<T: RawRepresentable<String>>(_ column: String) throws -> T {
-            let text: String = row[column]
+        func enumValue<T: RawRepresentable<String>>(_ index: Int, _ column: String) throws -> T {
+            let text: String = row[index]
             guard let value = T(rawValue: text) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "result column \(column) holds '\(text)'"))
             }
             return value
         }
-        let waiverText: String? = row["waiver"]
-        return RuleResult(domain: row["domain"], clientID: row["client_id"], rulesetID: row["ruleset_id"],
-                          rulesetVersion: row["ruleset_version"], ruleID: row["rule_id"], ruleTitle: row["rule_title"],
-                          level: try enumValue("level"), scope: try enumValue("scope"), subject: row["subject"],
-                          outcome: try enumValue("outcome"), message: row["message"], remediation: row["remediation"],
-                          references: try references(row["refs"]),
+        let waiverText: String? = row[13]
+        return RuleResult(domain: row[0], clientID: row[1], rulesetID: row[2], rulesetVersion: row[3], ruleID: row[4],
+                          ruleTitle: row[5], level: try enumValue(6, "level"), scope: try enumValue(7, "scope"), subject: row[8],
+                          outcome: try enumValue(9, "outcome"), message: row[10], remediation: row[11],
+                          references: try references(row[12]),
                           waiver: try waiverText.map { try JSONColumn.decode(AppliedWaiver.self, from: $0) })
     }
 

@@ -5,6 +5,8 @@ import Testing
     @Test func controlAndFormatCharactersBecomeVisibleEscapes() {
         #expect(ReportText.line("a\u{1b}[31mb\u{0}c\u{202e}d") == #"a\u{1b}[31mb\u{0}c\u{202e}d"#)
         #expect(ReportText.text("line 1\r\nline 2\n\tx\u{7}") == "line 1\nline 2\n\\u{9}x\\u{7}")
+        // DEL and the C1 controls too; letters and punctuation beyond ASCII stay as they are.
+        #expect(TerminalText.safe("é\u{7f}ß\u{85}\u{200b}— ok") == #"é\u{7f}ß\u{85}\u{200b}— ok"#)
     }
 
     @Test func longValuesAreCutWithAMarker() {
