@@ -24,9 +24,25 @@ enum DNSExchange {
     /// the deadline, and an answer to any copy counts (a resolver joins duplicates to one lookup).
     static func udp(_ query: [UInt8], server: ResolverAddress, deadline: ContinuousClock.Instant,
                     token: CancellationToken, matches: ([UInt8]) -> Bool) throws(Failed) -> [UInt8] {
-        let socket = try open(server, type: SOCK_DGRAM, token: token)
-        defer { closeSocket(socket, token: token) }
-        try connect(socket, server, deadline: deadline)
+        let shelf = UDPSocketShelf.current
+        let socket: Int32
+        var uses = 0
+        if let kept = shelf.take(server) {
+            (socket, uses) = kept
+            token.onCancel { shutdown(socket, Int32(SHUT_RDWR)) }
+        } else {
+            socket = try open(server, type: SOCK_DGRAM, token: token)
+            do { try connect(socket, server, deadline: deadline) } catch {
+                closeSocket(socket, token: token)
+                throw error
+            }
+        }
+        // Only a clean exchange leaves the socket fit for the next query (see UDPSocketShelf).
+        var clean = false
+        defer {
+            token.clearHandlers()
+            if clean && !token.isCancelled { shelf.keep(socket, for: server, uses: uses + 1) } else { close(socket) }
+        }
         func transmit() throws(Failed) {
             let sent = query.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
             guard sent == query.count else { throw Failed(.network, "cannot send to \(server): \(String(cString: strerror(errno)))") }
@@ -34,7 +50,6 @@ enum DNSExchange {
         try transmit()
         var retransmission = firstRetransmission
         var nextTransmission = ContinuousClock.now + retransmission
-        var buffer = [UInt8](repeating: 0, count: maxUDPSize)
         var unmatched: (count: Int, last: [UInt8]) = (0, [])
         while true {
             do {
@@ -51,14 +66,17 @@ enum DNSExchange {
                 throw Failed(.protocolViolation, UnmatchedAnswer.failure(server: server, count: unmatched.count,
                                                                          last: unmatched.last, query: query))
             }
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            let count = shelf.receiveBuffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 throw Failed(.network, "\(server) refused or unreachable: \(String(cString: strerror(errno)))")
             }
-            let answer = Array(buffer.prefix(count))
+            let answer = Array(shelf.receiveBuffer.prefix(count))
             // Ignore datagrams that do not answer this query (spoofing, late answers).
-            if matches(answer) { return answer }
+            if matches(answer) {
+                clean = unmatched.count == 0 && retransmission == firstRetransmission
+                return answer
+            }
             unmatched = (unmatched.count + 1, answer)
         }
     }

@@ -13,6 +13,7 @@ import MXAuditExecutor
         private let descriptor: Int32
         private let lock = NSLock()
         private var seen: [[UInt8]] = []
+        private var ports: [UInt16] = []
 
         struct CannotBind: Error { let reason: String }
 
@@ -36,6 +37,8 @@ import MXAuditExecutor
         }
 
         var datagrams: [[UInt8]] { lock.withLock { seen } }
+        /// The source port of each datagram, in order.
+        var sourcePorts: [UInt16] { lock.withLock { ports } }
 
         private func serve(dropping: Int) {
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -47,7 +50,14 @@ import MXAuditExecutor
                 }
                 guard count > 0 else { return }
                 let datagram = Array(buffer.prefix(count))
-                let number = lock.withLock { seen.append(datagram); return seen.count }
+                let port = withUnsafePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+                }
+                let number = lock.withLock {
+                    seen.append(datagram)
+                    ports.append(port)
+                    return seen.count
+                }
                 guard number > dropping else { continue }
                 var response = datagram
                 response[2] |= 0x80
