@@ -135,11 +135,11 @@ public final class AuditStore: Sendable {
             }
             var domainPosition = 0
             for (position, (client, document)) in documents.enumerated() {
-                try db.execute(sql: "INSERT INTO run_client (run_id, client_id, name, position, document) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [runID, client.id, StoredText.column(client.name), position, document])
+                try db.cachedStatement(sql: "INSERT INTO run_client (run_id, client_id, name, position, document) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [runID, client.id, StoredText.column(client.name), position, document])
                 for domain in client.domains {
-                    try db.execute(sql: "INSERT INTO run_domain (run_id, domain, client_id, position) VALUES (?, ?, ?, ?)",
-                                   arguments: [runID, domain.name.ascii, client.id, domainPosition])
+                    try db.cachedStatement(sql: "INSERT INTO run_domain (run_id, domain, client_id, position) VALUES (?, ?, ?, ?)")
+                        .execute(arguments: [runID, domain.name.ascii, client.id, domainPosition])
                     domainPosition += 1
                 }
             }
