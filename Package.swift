@@ -30,6 +30,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CMXAuditOpenSSL", path: "Sources/CMXAuditOpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
+        // Linux epoll/eventfd (glibc headers only) for the DNS reactor.
+        .systemLibrary(name: "CMXAuditEpoll", path: "Sources/CMXAuditEpoll"),
 
         // Pure Swift: evidence, inventory and result types. No C, no I/O.
         .target(name: "MXAuditModel", swiftSettings: strictSettings),
@@ -47,7 +49,7 @@ let package = Package(
                 swiftSettings: strictSettings),
         // DNS over libldns; DNSSEC validation from a trust anchor.
         .target(name: "MXAuditDNS",
-                dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditDigest", "CMXAuditLDNS"],
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditDigest", "CMXAuditLDNS", "CMXAuditEpoll"],
                 swiftSettings: strictSettings),
         // SMTP STARTTLS probe and TLS/DANE analysis over OpenSSL.
         .target(name: "MXAuditTLS",

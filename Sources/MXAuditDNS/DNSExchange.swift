@@ -2,9 +2,10 @@ import Foundation
 import MXAuditExecutor
 import MXAuditModel
 
-/// One query/response exchange with one server over UDP or TCP, on the calling (blocking) thread.
-/// Every phase is bounded by the deadline; responses are bounded in size; the socket is shut down
-/// when the token is cancelled so that a blocked call returns.
+/// One query/response exchange with one server: over UDP without holding a thread (see `udp`),
+/// over TCP on the calling (blocking) thread. Every phase is bounded by the deadline; responses are
+/// bounded in size; a TCP socket is shut down when the token is cancelled so that a blocked call
+/// returns.
 enum DNSExchange {
     /// The largest UDP answer accepted (we advertise 1232, the DNS-flag-day size; allow slack).
     static let maxUDPSize = 4096
@@ -22,63 +23,84 @@ enum DNSExchange {
     /// A lost datagram (a resolver's full receive buffer under load) must not cost the whole
     /// attempt's budget: the query is sent again on the same socket after 1 s, 2 s, 4 s … until
     /// the deadline, and an answer to any copy counts (a resolver joins duplicates to one lookup).
+    ///
+    /// No thread waits: the socket is non-blocking and `DatagramReactor` resumes the task when a
+    /// datagram arrives; cancelling the task ends the wait.
     static func udp(_ query: [UInt8], server: ResolverAddress, deadline: ContinuousClock.Instant,
-                    token: CancellationToken, matches: ([UInt8]) -> Bool) throws(Failed) -> [UInt8] {
-        let shelf = UDPSocketShelf.current
+                    reactor: DatagramReactor = .shared, pool: UDPSocketPool = .shared,
+                    matches: ([UInt8]) -> Bool) async throws(Failed) -> [UInt8] {
         let socket: Int32
         var uses = 0
-        if let kept = shelf.take(server) {
+        if let kept = pool.take(server) {
             (socket, uses) = kept
-            token.onCancel { shutdown(socket, Int32(SHUT_RDWR)) }
         } else {
-            socket = try open(server, type: SOCK_DGRAM, token: token)
-            do { try connect(socket, server, deadline: deadline) } catch {
-                closeSocket(socket, token: token)
-                throw error
-            }
+            socket = try openDatagramSocket(to: server)
         }
-        // Only a clean exchange leaves the socket fit for the next query (see UDPSocketShelf).
+        // Only a clean exchange leaves the socket fit for the next query (see UDPSocketPool).
         var clean = false
-        defer {
-            token.clearHandlers()
-            if clean && !token.isCancelled { shelf.keep(socket, for: server, uses: uses + 1) } else { close(socket) }
-        }
+        defer { if clean { pool.keep(socket, for: server, uses: uses + 1) } else { close(socket) } }
         func transmit() throws(Failed) {
             let sent = query.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
-            guard sent == query.count else { throw Failed(.network, "cannot send to \(server): \(String(cString: strerror(errno)))") }
+            // A datagram the kernel cannot take now is as good as lost: retransmission covers it.
+            guard sent == query.count || (sent < 0 && [EAGAIN, EWOULDBLOCK, ENOBUFS, EINTR].contains(errno)) else {
+                throw Failed(.network, "cannot send to \(server): \(String(cString: strerror(errno)))")
+            }
         }
         try transmit()
         var retransmission = firstRetransmission
         var nextTransmission = ContinuousClock.now + retransmission
         var unmatched: (count: Int, last: [UInt8]) = (0, [])
         while true {
-            do {
-                try wait(socket, for: Int16(POLLIN), server: server, deadline: min(deadline, nextTransmission), token: token)
-            } catch {
-                if error.failure.kind == .timeout, nextTransmission < deadline {
+            switch await reactor.waitForDatagram(on: socket, until: min(deadline, nextTransmission)) {
+            case .readable:
+                break
+            case .cancelled:
+                throw Failed(.cancelled, "the query to \(server) was cancelled")
+            case .timedOut:
+                if nextTransmission < deadline {
                     try transmit()
                     retransmission *= 2
                     nextTransmission = ContinuousClock.now + retransmission
                     continue
                 }
                 // Only datagrams that answer nothing came: say what they were, not "no answer".
-                guard error.failure.kind == .timeout, unmatched.count > 0 else { throw error }
+                guard unmatched.count > 0 else { throw Failed(.timeout, "resolver \(server) did not answer in time") }
                 throw Failed(.protocolViolation, UnmatchedAnswer.failure(server: server, count: unmatched.count,
                                                                          last: unmatched.last, query: query))
             }
-            let count = shelf.receiveBuffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if count < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw Failed(.network, "\(server) refused or unreachable: \(String(cString: strerror(errno)))")
+            // Every datagram that has arrived, until the socket would block.
+            while true {
+                let datagram = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxUDPSize) { buffer -> [UInt8]? in
+                    let count = recv(socket, buffer.baseAddress, buffer.count, 0)
+                    return count < 0 ? nil : Array(buffer.prefix(count))
+                }
+                guard let answer = datagram else {
+                    if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                    throw Failed(.network, "\(server) refused or unreachable: \(String(cString: strerror(errno)))")
+                }
+                // Ignore datagrams that do not answer this query (spoofing, late answers).
+                if matches(answer) {
+                    clean = unmatched.count == 0 && retransmission == firstRetransmission
+                    return answer
+                }
+                unmatched = (unmatched.count + 1, answer)
             }
-            let answer = Array(shelf.receiveBuffer.prefix(count))
-            // Ignore datagrams that do not answer this query (spoofing, late answers).
-            if matches(answer) {
-                clean = unmatched.count == 0 && retransmission == firstRetransmission
-                return answer
-            }
-            unmatched = (unmatched.count + 1, answer)
         }
+    }
+
+    /// A non-blocking UDP socket connected to `server` (connect only sets the peer and the port).
+    private static func openDatagramSocket(to server: ResolverAddress) throws(Failed) -> Int32 {
+        let socket = Glibc.socket(server.isIPv6 ? AF_INET6 : AF_INET,
+                                  Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard socket >= 0 else { throw Failed(.local, "cannot open a socket: \(String(cString: strerror(errno)))") }
+        do {
+            try connect(socket, server, deadline: .now)
+        } catch {
+            close(socket)
+            throw error
+        }
+        return socket
     }
 
     static func tcp(_ query: [UInt8], server: ResolverAddress, deadline: ContinuousClock.Instant,

@@ -100,32 +100,8 @@ public actor DNSResolver {
         }
         let name = question.name, type = question.type
         do {
-            // Reading the answer is CPU work too: it happens on the executor's thread, once, not
-            // on this actor, which every lookup of the run passes through.
-            let (response, usedTCP) = try await executor.run { token -> (DNSResponse, Bool) in
-                var wire: [UInt8]
-                var usedTCP = false
-                do {
-                    wire = try DNSExchange.udp(query, server: server, deadline: deadline, token: token) { answer in
-                        Self.answers(answer, id: queryID, name: name, type: type)
-                    }
-                    // Truncated (TC): ask again over TCP for the whole answer.
-                    if wire.count > 2, wire[2] & 0x02 != 0 {
-                        wire = try DNSExchange.tcp(query, server: server, deadline: deadline, token: token)
-                        usedTCP = true
-                    }
-                } catch let error as DNSExchange.Failed {
-                    throw error.failure
-                }
-                let message: DNSMessage
-                do { message = try DNSMessage(wire: wire) } catch let error as LDNSError {
-                    throw Failure(.protocolViolation, "\(server) sent an unreadable answer for \(name)/\(DNSType.name(type)): \(error.message)")
-                }
-                guard Self.answers(message, wire: wire, id: queryID, name: name, type: type) else {
-                    throw Failure(.protocolViolation, "\(server) did not answer \(name)/\(DNSType.name(type)): it sent \(UnmatchedAnswer.reason(wire, query: query))")
-                }
-                return (DNSResponse(queryName: name, queryType: type, message: message, wire: wire, server: server), usedTCP)
-            }
+            let (response, usedTCP) = try await Self.roundTrip(query, id: queryID, name: name, type: type, server: server,
+                                                               deadline: deadline, executor: executor)
             if usedTCP { statistics.tcpFallbacks += 1 }
             return .success(response)
         } catch let failure as Failure {
@@ -135,6 +111,35 @@ public actor DNSResolver {
         } catch {
             return .failure(Failure(.local, "\(error)"))
         }
+    }
+
+    /// One exchange and the reading of its answer. A static function runs off this actor, which
+    /// every lookup of the run passes through: the UDP wait is the reactor's, a TCP fallback runs
+    /// on the executor's threads, and parsing is CPU work for whichever thread resumes.
+    private static func roundTrip(_ query: [UInt8], id queryID: UInt16, name: String, type: UInt16, server: ResolverAddress,
+                                  deadline: ContinuousClock.Instant, executor: BlockingExecutor) async throws -> (DNSResponse, Bool) {
+        var wire: [UInt8]
+        var usedTCP = false
+        do {
+            wire = try await DNSExchange.udp(query, server: server, deadline: deadline) { answer in
+                answers(answer, id: queryID, name: name, type: type)
+            }
+            // Truncated (TC): ask again over TCP for the whole answer.
+            if wire.count > 2, wire[2] & 0x02 != 0 {
+                wire = try await executor.run { token in try DNSExchange.tcp(query, server: server, deadline: deadline, token: token) }
+                usedTCP = true
+            }
+        } catch let error as DNSExchange.Failed {
+            throw error.failure
+        }
+        let message: DNSMessage
+        do { message = try DNSMessage(wire: wire) } catch {
+            throw Failure(.protocolViolation, "\(server) sent an unreadable answer for \(name)/\(DNSType.name(type)): \(error.message)")
+        }
+        guard answers(message, wire: wire, id: queryID, name: name, type: type) else {
+            throw Failure(.protocolViolation, "\(server) did not answer \(name)/\(DNSType.name(type)): it sent \(UnmatchedAnswer.reason(wire, query: query))")
+        }
+        return (DNSResponse(queryName: name, queryType: type, message: message, wire: wire, server: server), usedTCP)
     }
 
     /// Whether wire bytes are a response to our query: same id, QR set, same question. Datagrams

@@ -71,11 +71,15 @@ enum StoredRows {
         try JSONString.plainArray(text) ?? JSONColumn.decode([String].self, from: text)
     }
 
+    /// Built once: the statement cache is keyed by the SQL text, which would otherwise be
+    /// interpolated again for every one of a run's result rows.
+    private static let insertSQL = """
+        INSERT INTO result (run_id, position, \(resultColumns))
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     static func insert(_ result: RuleResult, runID: Int64, position: Int, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO result (run_id, position, \(resultColumns))
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try db.cachedStatement(sql: insertSQL)
         try statement.execute(arguments: [
             runID, position, result.domain, result.clientID, result.rulesetID, result.rulesetVersion, result.ruleID,
             StoredText.column(result.ruleTitle), result.level.rawValue, result.scope.rawValue, StoredText.column(result.subject),

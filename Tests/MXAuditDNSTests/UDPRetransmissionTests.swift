@@ -70,11 +70,11 @@ import MXAuditExecutor
         deinit { close(descriptor) }
     }
 
-    @Test func aLostQueryIsSentAgainOnTheSameSocket() throws {
+    @Test func aLostQueryIsSentAgainOnTheSameSocket() async throws {
         let responder = try LossyResponder(host: "127.60.3.21", dropping: 1)
         let query = try DNSMessage(query: "lost.example.", type: DNSType.soa, id: 0x5151).wire()
         let server = ResolverAddress(host: "127.60.3.21", port: responder.port)
-        let answer = try DNSExchange.udp(query, server: server, deadline: .now + .seconds(10), token: CancellationToken()) { wire in
+        let answer = try await DNSExchange.udp(query, server: server, deadline: .now + .seconds(10)) { wire in
             DNSResolver.answers(wire, id: 0x5151, name: "lost.example", type: DNSType.soa)
         }
         #expect(answer.count == query.count && answer[2] & 0x80 != 0)
@@ -82,16 +82,37 @@ import MXAuditExecutor
         #expect(responder.datagrams == [query, query])
     }
 
-    @Test func aSilentServerStillTimesOutAtTheDeadline() throws {
+    @Test func aSilentServerStillTimesOutAtTheDeadline() async throws {
         let responder = try LossyResponder(host: "127.60.3.22", dropping: .max)
         let query = try DNSMessage(query: "silent.example.", type: DNSType.soa, id: 0x5252).wire()
         let server = ResolverAddress(host: "127.60.3.22", port: responder.port)
-        #expect {
-            try DNSExchange.udp(query, server: server, deadline: .now + .milliseconds(3500), token: CancellationToken()) { _ in false }
+        let started = ContinuousClock.now
+        await #expect {
+            try await DNSExchange.udp(query, server: server, deadline: .now + .milliseconds(3500)) { _ in false }
         } throws: { error in
             (error as? DNSExchange.Failed)?.failure.kind == .timeout
         }
+        let waited = ContinuousClock.now - started
+        #expect(waited >= .milliseconds(3500) && waited < .milliseconds(4500), "timed out after \(waited)")
         // Sent at 0 s, retransmitted at 1 s and 3 s: the intervals double.
         #expect(responder.datagrams.count == 3)
+    }
+
+    @Test func cancellingTheTaskEndsTheWaitAtOnce() async throws {
+        let responder = try LossyResponder(host: "127.60.3.25", dropping: .max)
+        let query = try DNSMessage(query: "cancel.example.", type: DNSType.soa, id: 0x5353).wire()
+        let server = ResolverAddress(host: "127.60.3.25", port: responder.port)
+        let started = ContinuousClock.now
+        let exchange = Task {
+            try await DNSExchange.udp(query, server: server, deadline: .now + .seconds(30)) { _ in false }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        exchange.cancel()
+        await #expect {
+            try await exchange.value
+        } throws: { error in
+            (error as? DNSExchange.Failed)?.failure.kind == .cancelled
+        }
+        #expect(ContinuousClock.now - started < .seconds(2), "the cancelled query did not wait for its deadline")
     }
 }

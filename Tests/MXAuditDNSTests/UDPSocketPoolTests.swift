@@ -3,27 +3,27 @@ import Testing
 import MXAuditExecutor
 @testable import MXAuditDNS
 
-/// A UDP socket is reused for the thread's next query to the same server after a clean exchange,
-/// for a bounded number of queries, and never after a retransmission.
-@Suite(.serialized) struct UDPSocketShelfTests {
+/// A UDP socket is reused for a later query to the same server after a clean exchange, for a
+/// bounded number of queries, and never after a retransmission.
+@Suite(.serialized) struct UDPSocketPoolTests {
     typealias Responder = UDPRetransmissionTests.LossyResponder
 
-    /// `count` exchanges in a row on the calling thread, each with its own ID.
-    private func exchange(_ count: Int, with server: ResolverAddress) throws {
+    /// `count` exchanges one after the other, each with its own ID.
+    private func exchange(_ count: Int, with server: ResolverAddress) async throws {
         for number in 0..<count {
             let id = UInt16(0x6000 + number)
             let query = try DNSMessage(query: "shelf.example.", type: DNSType.soa, id: id).wire()
-            _ = try DNSExchange.udp(query, server: server, deadline: .now + .seconds(10), token: CancellationToken()) { wire in
+            _ = try await DNSExchange.udp(query, server: server, deadline: .now + .seconds(10)) { wire in
                 DNSResolver.answers(wire, id: id, name: "shelf.example", type: DNSType.soa)
             }
         }
     }
 
-    @Test func cleanExchangesShareASocketForABoundedNumberOfQueries() throws {
+    @Test func cleanExchangesShareASocketForABoundedNumberOfQueries() async throws {
         let responder = try Responder(host: "127.60.3.23", dropping: 0)
         let server = ResolverAddress(host: "127.60.3.23", port: responder.port)
-        let uses = UDPSocketShelf.maximumUses
-        try exchange(uses + 2, with: server)
+        let uses = UDPSocketPool.maximumUses
+        try await exchange(uses + 2, with: server)
         let ports = responder.sourcePorts
         try #require(ports.count == uses + 2)
         #expect(Set(ports.prefix(uses)).count == 1, "the first \(uses) queries share one socket: \(ports)")
@@ -31,10 +31,10 @@ import MXAuditExecutor
         #expect(ports[uses + 1] == ports[uses])
     }
 
-    @Test func aRetransmittedExchangeDoesNotKeepItsSocket() throws {
+    @Test func aRetransmittedExchangeDoesNotKeepItsSocket() async throws {
         let responder = try Responder(host: "127.60.3.24", dropping: 1)
         let server = ResolverAddress(host: "127.60.3.24", port: responder.port)
-        try exchange(3, with: server)
+        try await exchange(3, with: server)
         let ports = responder.sourcePorts
         try #require(ports.count == 4, "one retransmission, then two clean exchanges: \(ports)")
         #expect(ports[0] == ports[1], "the retransmission goes out on the same socket")

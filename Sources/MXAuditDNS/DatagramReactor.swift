@@ -1,0 +1,119 @@
+import CMXAuditEpoll
+import Foundation
+
+/// Waits for DNS answers without a thread per query: one thread sleeps in `epoll_wait` for every
+/// UDP socket awaiting an answer and resumes the querying task when a datagram arrives, its
+/// deadline passes or the task is cancelled. The task itself sends, receives (non-blocking) and
+/// parses; the reactor never touches a socket's data.
+///
+/// A blocking thread per query meant two thread hand-offs and a `poll` for each of an audit's
+/// ten thousand queries; here a busy second of answers costs a few wake-ups of one thread.
+final class DatagramReactor: @unchecked Sendable {
+    enum Outcome: Sendable { case readable, timedOut, cancelled }
+
+    static let shared = DatagramReactor()
+
+    /// How often deadlines are checked: a timeout fires at most this late.
+    static let deadlineResolution: Duration = .milliseconds(20)
+
+    /// One task's wait, shared with its cancellation handler. Guarded by the reactor's lock.
+    private final class Wait: @unchecked Sendable {
+        let descriptor: Int32
+        let deadline: ContinuousClock.Instant
+        var continuation: CheckedContinuation<Outcome, Never>?
+        var cancelled = false
+
+        init(descriptor: Int32, deadline: ContinuousClock.Instant) {
+            self.descriptor = descriptor
+            self.deadline = deadline
+        }
+    }
+
+    private let epoll: Int32
+    private let wakeUp: Int32
+    private let lock = NSLock()
+    // Guarded by `lock`: at most one wait per socket (a socket belongs to one exchange at a time).
+    private var waits: [Int32: Wait] = [:]
+
+    private init() {
+        epoll = mxa_epoll_create()
+        wakeUp = mxa_eventfd_create()
+        // Without these the process cannot query DNS at all: a broken process, not a lookup failure.
+        precondition(epoll >= 0 && wakeUp >= 0, "cannot create the DNS reactor: \(String(cString: strerror(errno)))")
+        precondition(mxa_epoll_watch(epoll, wakeUp, 0) == 0, "cannot watch the DNS reactor's wake-up")
+        let thread = Thread { [self] in loop() }
+        thread.name = "mxaudit-dns-reactor"
+        thread.stackSize = 256 * 1024
+        thread.start()
+    }
+
+    /// Suspends until `descriptor` has a datagram to read, `deadline` passes or the task is cancelled.
+    func waitForDatagram(on descriptor: Int32, until deadline: ContinuousClock.Instant) async -> Outcome {
+        let wait = Wait(descriptor: descriptor, deadline: deadline)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                lock.lock()
+                guard !wait.cancelled else {
+                    lock.unlock()
+                    continuation.resume(returning: .cancelled)
+                    return
+                }
+                wait.continuation = continuation
+                let wasIdle = waits.isEmpty
+                waits[descriptor] = wait
+                lock.unlock()
+                // An idle reactor sleeps without a timeout: it must start watching the deadline.
+                if wasIdle { mxa_eventfd_signal(wakeUp) }
+                // One event, then disarmed: a socket kept for reuse stays registered but quiet.
+                guard mxa_epoll_watch(epoll, descriptor, 1) == 0 else {
+                    finish(wait, with: .readable) // the read that follows reports the socket's error
+                    return
+                }
+            }
+        } onCancel: {
+            finish(wait, with: .cancelled, markCancelled: true)
+        }
+    }
+
+    /// Resumes `wait` once, whoever gets there first (an event, the deadline, cancellation).
+    private func finish(_ wait: Wait, with outcome: Outcome, markCancelled: Bool = false) {
+        lock.lock()
+        if markCancelled { wait.cancelled = true }
+        guard let continuation = wait.continuation else {
+            lock.unlock()
+            return
+        }
+        wait.continuation = nil
+        if waits[wait.descriptor] === wait { waits[wait.descriptor] = nil }
+        lock.unlock()
+        continuation.resume(returning: outcome)
+    }
+
+    private func loop() {
+        var ready = [Int32](repeating: 0, count: 256)
+        var nextDeadlineCheck = ContinuousClock.now + Self.deadlineResolution
+        while true {
+            let idle = lock.withLock { waits.isEmpty }
+            let timeout = idle ? -1 : max(0, DNSExchange.milliseconds(until: nextDeadlineCheck))
+            let count = mxa_epoll_wait_descriptors(epoll, &ready, Int32(ready.count), timeout)
+            var readable: [Wait] = []
+            lock.lock()
+            for descriptor in ready.prefix(Int(max(count, 0))) {
+                if descriptor == wakeUp {
+                    mxa_eventfd_drain(wakeUp)
+                } else if let wait = waits[descriptor] {
+                    readable.append(wait)
+                }
+            }
+            var expired: [Wait] = []
+            let now = ContinuousClock.now
+            if now >= nextDeadlineCheck {
+                expired = waits.values.filter { $0.deadline <= now }
+                nextDeadlineCheck = now + Self.deadlineResolution
+            }
+            lock.unlock()
+            for wait in readable { finish(wait, with: .readable) }
+            for wait in expired { finish(wait, with: .timedOut) }
+        }
+    }
+}
