@@ -40,6 +40,13 @@ public actor DNSResolver {
     private let answers = CoalescingCache<DNSQuestion, Result<DNSResponse, Failure>>()
     public private(set) var statistics = Statistics()
 
+    /// Queries on the wire at once. A validating resolver answering cache misses falls behind a
+    /// burst, and datagrams beyond its socket buffer are dropped, each costing a retransmission
+    /// interval; a bounded number outstanding keeps the burst inside the buffer.
+    static let maximumOutstandingQueries = 128
+    private var outstandingQueries = 0
+    private var waitingForQuerySlot: [CheckedContinuation<Void, Never>] = []
+
     public init(settings: Settings, executor: BlockingExecutor = .shared) {
         self.settings = settings
         self.executor = executor
@@ -73,7 +80,9 @@ public actor DNSResolver {
         for attempt in 0..<settings.attempts {
             let server = settings.servers[attempt % settings.servers.count]
             statistics.queriesSent += 1
+            await acquireQuerySlot()
             let outcome = await exchange(question, server: server, budget: attemptBudget)
+            releaseQuerySlot()
             switch outcome {
             case .success(let response):
                 return .success(response)
@@ -84,6 +93,23 @@ public actor DNSResolver {
         }
         if lastFailure.kind == .timeout { statistics.timeouts += 1 }
         return .failure(lastFailure)
+    }
+
+    private func acquireQuerySlot() async {
+        guard outstandingQueries >= Self.maximumOutstandingQueries else {
+            outstandingQueries += 1
+            return
+        }
+        // The slot is handed over by `releaseQuerySlot`, which does not decrement for it.
+        await withCheckedContinuation { waitingForQuerySlot.append($0) }
+    }
+
+    private func releaseQuerySlot() {
+        if waitingForQuerySlot.isEmpty {
+            outstandingQueries -= 1
+        } else {
+            waitingForQuerySlot.removeFirst().resume() // a few hundred at most: removeFirst is cheap enough
+        }
     }
 
     private func exchange(_ question: DNSQuestion, server: ResolverAddress, budget: Duration) async -> Result<DNSResponse, Failure> {
