@@ -14,13 +14,19 @@ public actor DNSResolver {
         /// CD on (the default): the resolver returns bogus data for mxaudit's own validator to judge.
         /// Off only with `--dnssec resolver`, where the resolver's AD bit is trusted instead.
         public var checkingDisabled: Bool
+        /// Queries on the wire at once. A validating resolver answering cache misses falls behind a
+        /// burst, and datagrams beyond its socket buffer are dropped, each costing a retransmission
+        /// interval; with added latency, though, this many queries in flight is the throughput.
+        /// The audit passes `--concurrency`.
+        public var maximumOutstandingQueries: Int
 
         public init(servers: [ResolverAddress], timeout: Duration = .seconds(15), attempts: Int = 3,
-                    checkingDisabled: Bool = true) {
+                    checkingDisabled: Bool = true, maximumOutstandingQueries: Int = 256) {
             self.servers = servers
             self.timeout = timeout
             self.attempts = max(1, attempts)
             self.checkingDisabled = checkingDisabled
+            self.maximumOutstandingQueries = max(1, maximumOutstandingQueries)
         }
     }
 
@@ -40,10 +46,7 @@ public actor DNSResolver {
     private let answers = CoalescingCache<DNSQuestion, Result<DNSResponse, Failure>>()
     public private(set) var statistics = Statistics()
 
-    /// Queries on the wire at once. A validating resolver answering cache misses falls behind a
-    /// burst, and datagrams beyond its socket buffer are dropped, each costing a retransmission
-    /// interval; a bounded number outstanding keeps the burst inside the buffer.
-    static let maximumOutstandingQueries = 128
+    /// Queries on the wire now (at most `settings.maximumOutstandingQueries`) and those waiting.
     private var outstandingQueries = 0
     private var waitingForQuerySlot: [CheckedContinuation<Void, Never>] = []
 
@@ -96,7 +99,7 @@ public actor DNSResolver {
     }
 
     private func acquireQuerySlot() async {
-        guard outstandingQueries >= Self.maximumOutstandingQueries else {
+        guard outstandingQueries >= settings.maximumOutstandingQueries else {
             outstandingQueries += 1
             return
         }

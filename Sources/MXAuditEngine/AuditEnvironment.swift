@@ -54,7 +54,9 @@ public struct AuditEnvironment: Sendable {
             throw SetupError(description: "--ca-file \(caFile) cannot be read")
         }
         let timeout = Duration.milliseconds(Int(settings.timeoutSeconds * 1000))
-        dns = DNSObservations(lookup: DNSLookup(settings: .init(servers: servers, timeout: timeout), mode: mode, executor: executor))
+        // `--concurrency` also bounds the queries on the wire.
+        let resolverSettings = DNSResolver.Settings(servers: servers, timeout: timeout, maximumOutstandingQueries: settings.concurrency)
+        dns = DNSObservations(lookup: DNSLookup(settings: resolverSettings, mode: mode, executor: executor))
         var probeSettings = SMTPProbeSettings(caFile: settings.caFile)
         if let helo = settings.heloName { probeSettings.heloName = helo }
         probeSettings.connectTimeout = min(probeSettings.connectTimeout, settings.timeoutSeconds)

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import MXAuditDNS
 
-/// However many lookups are asked at once, at most `maximumOutstandingQueries` queries are on the
-/// wire: a burst beyond a busy resolver's socket buffer would be dropped and wait a retransmission.
+/// However many lookups are asked at once, at most `Settings.maximumOutstandingQueries` queries are
+/// on the wire: a burst beyond a busy resolver's socket buffer would be dropped and wait a retransmission.
 @Suite struct OutstandingQueryLimitTests {
     /// A UDP server that answers every datagram (its echo, marked as a response) after `delay`.
     final class SlowResponder: @unchecked Sendable {
@@ -65,9 +65,9 @@ import Testing
 
     @Test func aBurstOfLookupsKeepsAtMostTheLimitOnTheWire() async throws {
         let responder = try SlowResponder(host: "127.60.3.26", delay: .milliseconds(400))
+        let limit = 100
         let resolver = DNSResolver(settings: .init(servers: [ResolverAddress(host: "127.60.3.26", port: responder.port)],
-                                                   timeout: .seconds(30), attempts: 1))
-        let limit = DNSResolver.maximumOutstandingQueries
+                                                   timeout: .seconds(30), attempts: 1, maximumOutstandingQueries: limit))
         let lookups = limit * 2 + 20
         let started = ContinuousClock.now
         let answered = await withTaskGroup(of: Bool.self) { group in
