@@ -52,12 +52,23 @@ extension AuditStore {
     /// The judgement of every domain the run recorded, in inventory order.
     public func judgements(runID: Int64) async throws -> [DomainJudgement] {
         let (observer, path) = (writer, self.path)
-        return try await read("reading the results of run \(runID)") { db in
+        let operation = "reading the results of run \(runID)"
+        let domains = try await read(operation) { db in
             _ = try Self.fetchRun(runID, db, observer: observer, path: path)
-            let results = try Self.results(runID: runID, db)
             return try Row.fetchAll(db, sql: """
                 SELECT domain, client_id, advice FROM run_domain WHERE run_id = ? AND recorded_at IS NOT NULL ORDER BY position
-                """, arguments: [runID]).map { try Self.judgement($0, results: results) }
+                """, arguments: [runID]).map { StoredDomainRow(domain: $0["domain"], clientID: $0["client_id"], advice: $0["advice"]) }
+        }
+        // The results are most of the reading: two halves (by domain) read at once on two
+        // connections. Results are written with their domain's row, so both halves hold every
+        // domain read above, whatever the writer added since.
+        let middle = domains.map(\.domain).sorted().dropFirst(domains.count / 2).first
+        async let lower = read(operation) { db in try Self.results(runID: runID, domainsBelow: middle, db) }
+        async let upper = read(operation) { db in try middle.map { try Self.results(runID: runID, domainsFrom: $0, db) } ?? [:] }
+        let results = try await lower.merging(try await upper) { first, _ in first }
+        return try domains.map { row in
+            DomainJudgement(domain: row.domain, clientID: row.clientID, results: results[row.domain] ?? [],
+                            advice: try row.advice.map { try JSONColumn.decode(DeploymentAdvice.self, from: $0) })
         }
     }
 
@@ -136,10 +147,27 @@ extension AuditStore {
 
     /// Every result of a run, by domain, in the order the rules produced them.
     private static func results(runID: Int64, _ db: Database) throws -> [String: [RuleResult]] {
+        try results(sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? ORDER BY domain, position",
+                    arguments: [runID], db)
+    }
+
+    /// The results of the domains sorting before `bound` (all of them when nil).
+    private static func results(runID: Int64, domainsBelow bound: String?, _ db: Database) throws -> [String: [RuleResult]] {
+        guard let bound else { return try results(runID: runID, db) }
+        return try results(sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? AND domain < ? ORDER BY domain, position",
+                           arguments: [runID, bound], db)
+    }
+
+    /// The results of the domains sorting at or after `bound`.
+    private static func results(runID: Int64, domainsFrom bound: String, _ db: Database) throws -> [String: [RuleResult]] {
+        try results(sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? AND domain >= ? ORDER BY domain, position",
+                    arguments: [runID, bound], db)
+    }
+
+    private static func results(sql: String, arguments: StatementArguments, _ db: Database) throws -> [String: [RuleResult]] {
         var byDomain: [String: [RuleResult]] = [:]
         var shared = SharedStrings()
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? ORDER BY domain, position",
-                                       arguments: [runID])
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             let result = shared.share(try StoredRows.result(row))
             byDomain[result.domain, default: []].append(result)
@@ -153,6 +181,13 @@ extension AuditStore {
         return DomainJudgement(domain: domain, clientID: row["client_id"], results: results[domain] ?? [],
                                advice: try advice.map { try JSONColumn.decode(DeploymentAdvice.self, from: $0) })
     }
+}
+
+/// A recorded domain of a run as `judgements(runID:)` reads it before its results.
+private struct StoredDomainRow: Sendable {
+    var domain: String
+    var clientID: String
+    var advice: String?
 }
 
 private struct HistoryEntry: Sendable {
