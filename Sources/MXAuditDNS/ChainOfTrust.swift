@@ -163,7 +163,7 @@ actor ChainOfTrust {
             guard response.rcode == DNSRcode.noError else {
                 return .failure("DNSKEY lookup for \(SignatureVerifier.zoneLabel(zone)) answered \(DNSRcode.name(response.rcode))")
             }
-            guard let message = try? DNSMessage(wire: response.wire) else { return .failure("unreadable DNSKEY answer for \(zone)") }
+            guard let message = try? response.message() else { return .failure("unreadable DNSKEY answer for \(zone)") }
             let keys = RRsetSelection.records(message, section: LDNS_SECTION_ANSWER, owner: zone, type: DNSType.dnskey)
             guard !keys.isEmpty else { return .failure("\(SignatureVerifier.zoneLabel(zone)) publishes no DNSKEY records") }
             let signatures = RRsetSelection.signatures(message, section: LDNS_SECTION_ANSWER, owner: zone, covering: DNSType.dnskey)
@@ -180,7 +180,7 @@ actor ChainOfTrust {
         guard response.rcode == DNSRcode.noError || response.rcode == DNSRcode.nameError else {
             return .indeterminate("DS lookup for \(child) answered \(DNSRcode.name(response.rcode))")
         }
-        guard let message = try? DNSMessage(wire: response.wire) else { return .indeterminate("unreadable DS answer for \(child)") }
+        guard let message = try? response.message() else { return .indeterminate("unreadable DS answer for \(child)") }
         let dsSet = RRsetSelection.records(message, section: LDNS_SECTION_ANSWER, owner: child, type: DNSType.ds)
         if !dsSet.isEmpty {
             let signatures = RRsetSelection.signatures(message, section: LDNS_SECTION_ANSWER, owner: child, covering: DNSType.ds)

@@ -78,7 +78,7 @@ public final class DNSLookup: Sendable {
             let kind: Failure.Kind = response.rcode == DNSRcode.serverFailure ? .dnsError : .dnsError
             return .failure(Failure(kind, "\(response.server) answered \(DNSRcode.name(response.rcode)) for \(name)/\(DNSType.name(type))"))
         }
-        guard let message = try? DNSMessage(wire: response.wire) else {
+        guard let message = try? response.message() else {
             return .failure(Failure(.protocolViolation, "unreadable answer for \(name)/\(DNSType.name(type))"))
         }
         var owner = name

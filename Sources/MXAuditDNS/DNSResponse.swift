@@ -1,4 +1,5 @@
 import CMXAuditLDNS
+import Foundation
 
 /// A DNS response as Swift values plus its wire form (kept so the validator can re-read it with
 /// ldns). Immutable and `Sendable`, so one response can be shared by every domain that needs it.
@@ -16,6 +17,8 @@ public struct DNSResponse: Sendable {
     public var authorityCount: Int
     public var wire: [UInt8]
     public var server: ResolverAddress
+    /// The message read when the response arrived, handed to its first reader (see `message()`).
+    private let firstReading: FirstReading
 
     init(queryName: String, queryType: UInt16, message: DNSMessage, wire: [UInt8], server: ResolverAddress) {
         self.queryName = queryName
@@ -26,6 +29,16 @@ public struct DNSResponse: Sendable {
         authorityCount = message.count(in: LDNS_SECTION_AUTHORITY)
         self.wire = wire
         self.server = server
+        firstReading = FirstReading(message)
+    }
+
+    /// The response as an ldns message, for the validator. The first reader gets the one parsed
+    /// when the response arrived (most responses have exactly one reader, and reading the wire
+    /// again was a second parse per query); later readers parse `wire` anew, so a cached response
+    /// keeps no ldns structures alive.
+    func message() throws(LDNSError) -> DNSMessage {
+        if let message = firstReading.take() { return message }
+        return try DNSMessage(wire: wire)
     }
 
     /// The authority section's records, read from `wire` (nothing when it cannot be read).
@@ -83,6 +96,21 @@ public enum DNSRcode {
         case 4: return "NOTIMP"
         case 5: return "REFUSED"
         default: return "RCODE\(rcode)"
+        }
+    }
+}
+
+/// A parsed message given away once. The message is not shared: whoever takes it owns it.
+private final class FirstReading: @unchecked Sendable {
+    private let lock = NSLock()
+    private var message: DNSMessage?
+
+    init(_ message: DNSMessage) { self.message = message }
+
+    func take() -> DNSMessage? {
+        lock.withLock {
+            defer { message = nil }
+            return message
         }
     }
 }
