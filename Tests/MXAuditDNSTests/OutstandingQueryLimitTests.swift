@@ -11,6 +11,8 @@ import Testing
         private let descriptor: Int32
         private let lock = NSLock()
         private var arrivals: [ContinuousClock.Instant] = []
+        private var unanswered = 0
+        private var mostUnanswered = 0
 
         init(host: String, delay: Duration) throws {
             let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -35,6 +37,8 @@ import Testing
 
         /// When each datagram arrived.
         var arrivalTimes: [ContinuousClock.Instant] { lock.withLock { arrivals } }
+        /// The most datagrams received and not yet answered at any moment.
+        var mostOutstanding: Int { lock.withLock { mostUnanswered } }
 
         private func serve(delay: Duration) {
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -45,11 +49,16 @@ import Testing
                     pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(descriptor, &buffer, buffer.count, 0, $0, &peerLength) }
                 }
                 guard count > 0 else { return }
-                lock.withLock { arrivals.append(.now) }
+                lock.withLock {
+                    arrivals.append(.now)
+                    unanswered += 1
+                    mostUnanswered = max(mostUnanswered, unanswered)
+                }
                 var echo = Array(buffer.prefix(count))
                 echo[2] |= 0x80
                 let (socket, address, response) = (descriptor, peer, echo)
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(delay / .milliseconds(1)))) {
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(delay / .milliseconds(1)))) { [self] in
+                    lock.withLock { unanswered -= 1 } // before the answer leaves: the client cannot have it yet
                     var target = address
                     _ = withUnsafePointer(to: &target) { pointer in
                         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -69,7 +78,6 @@ import Testing
         let resolver = DNSResolver(settings: .init(servers: [ResolverAddress(host: "127.60.3.26", port: responder.port)],
                                                    timeout: .seconds(30), attempts: 1, maximumOutstandingQueries: limit))
         let lookups = limit * 2 + 20
-        let started = ContinuousClock.now
         let answered = await withTaskGroup(of: Bool.self) { group in
             for number in 0..<lookups {
                 group.addTask { (try? await resolver.query("name\(number).burst.example", DNSType.txt).get()) != nil }
@@ -77,9 +85,9 @@ import Testing
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
         #expect(answered == lookups, "every lookup is answered in the end")
-        let arrivals = responder.arrivalTimes.map { $0 - started }
-        #expect(arrivals.count == lookups, "one query each, no retransmission")
-        // Nothing is answered before 400 ms: by then exactly `limit` queries may have arrived.
-        #expect(arrivals.filter { $0 < .milliseconds(350) }.count == limit, "\(arrivals.prefix(3)) …")
+        #expect(responder.arrivalTimes.count == lookups, "one query each, no retransmission")
+        // A slot is freed only when an answer arrives, so the server never holds more than the limit;
+        // and the limit was reached (the burst was larger), independent of how fast this machine is.
+        #expect(responder.mostOutstanding == limit)
     }
 }

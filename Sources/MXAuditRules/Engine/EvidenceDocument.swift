@@ -37,7 +37,7 @@ enum JSONText {
             text += "]"
         case .object(let fields):
             text += "{"
-            for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+            for (index, field) in fields.enumerated() { // sorted by key already
                 if index > 0 { text += "," }
                 write(field.key, to: &text)
                 text += ":"

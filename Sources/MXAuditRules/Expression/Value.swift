@@ -9,7 +9,7 @@ enum Value: Sendable, Equatable, Decodable {
     case string(String)
     case date(Date)
     case list([Value])
-    case object([String: Value])
+    case object(ObjectFields)
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -27,7 +27,7 @@ enum Value: Sendable, Equatable, Decodable {
         } else if let value = try? container.decode([Value].self) {
             self = .list(value)
         } else {
-            self = .object(try container.decode([String: Value].self))
+            self = .object(ObjectFields(try container.decode([String: Value].self)))
         }
     }
 
@@ -60,7 +60,7 @@ enum Value: Sendable, Equatable, Decodable {
         case .string(let value): return value
         case .date(let value): return ISO8601Text.string(value)
         case .list(let items): return items.map(\.text).joined(separator: ", ")
-        case .object(let fields): return fields.keys.sorted().map { "\($0)=\(fields[$0]!.text)" }.joined(separator: " ")
+        case .object(let fields): return fields.map { "\($0.key)=\($0.value.text)" }.joined(separator: " ")
         }
     }
 }

@@ -22,9 +22,10 @@ private final class ValueNode {
     private enum Kind { case empty, scalar, object, list }
     private var kind = Kind.empty
     private var scalar = Value.null
-    /// Finished fields, and fields still being written through a nested container or encoder.
-    private var fields: [String: Value] = [:]
-    private var openFields: [String: ValueNode] = [:]
+    /// Finished fields, and fields still being written through a nested container or encoder,
+    /// in the order written (sorted once, when the object is finished).
+    private var fields: [ObjectFields.Field] = []
+    private var openFields: [(key: String, node: ValueNode)] = []
     /// List items: finished values, or nodes still being written (`.null` placeholders in `items`).
     private var items: [Value] = []
     private var openItems: [Int: ValueNode] = [:]
@@ -34,10 +35,8 @@ private final class ValueNode {
         case .empty: return .object([:])
         case .scalar: return scalar
         case .object:
-            guard !openFields.isEmpty else { return .object(fields) }
-            var all = fields
-            for (key, node) in openFields { all[key] = node.value }
-            return .object(all)
+            guard !openFields.isEmpty else { return .object(ObjectFields(unsorted: fields)) }
+            return .object(ObjectFields(unsorted: fields + openFields.map { ($0.key, $0.node.value) }))
         case .list:
             guard !openItems.isEmpty else { return .list(items) }
             var all = items
@@ -51,23 +50,23 @@ private final class ValueNode {
         scalar = value
     }
 
-    func becomeObject() { if kind != .object { kind = .object; fields = [:]; openFields = [:] } }
+    func becomeObject() { if kind != .object { kind = .object; fields = []; openFields = [] } }
     func becomeList() { if kind != .list { kind = .list; items = []; openItems = [:] } }
     var count: Int { kind == .list ? items.count : 0 }
 
     func setField(_ key: String, _ value: Value) {
         becomeObject()
-        openFields[key] = nil
-        fields[key] = value
+        if !openFields.isEmpty { openFields.removeAll { $0.key == key } }
+        fields.append((key, value))
     }
 
     /// A field written later (a nested container or a super encoder).
     func openField(_ key: String) -> ValueNode {
         becomeObject()
-        if let existing = openFields[key] { return existing }
+        if let existing = openFields.first(where: { $0.key == key }) { return existing.node }
         let node = ValueNode()
-        fields[key] = nil
-        openFields[key] = node
+        fields.removeAll { $0.key == key }
+        openFields.append((key, node))
         return node
     }
 
