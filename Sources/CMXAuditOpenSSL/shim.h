@@ -57,6 +57,9 @@ static inline int mxa_SSL_set1_groups_list(SSL *ssl, const char *list) {
     return (int)SSL_set1_groups_list(ssl, list);
 }
 static inline long mxa_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
+static inline int mxa_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) {
+    return (int)SSL_CTX_set1_groups_list(ctx, list);
+}
 /// Options for probing servers as a sending MTA would: accept servers without secure
 /// renegotiation (RFC 5746) and never compress. SSL_OP_* are built by a macro Swift cannot import.
 static inline uint64_t mxa_probe_options(void) { return SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_COMPRESSION; }

@@ -20,25 +20,14 @@ final class TLSClientSession {
 
     /// A new SSL object that offers `profile` to `serverName`; the caller owns (and frees) it.
     static func connection(context: TLSClientContext, serverName: String, profile: TLSHandshakeProfile) throws(Failure) -> OpaquePointer {
-        guard let ssl = SSL_new(context.handle) else { throw Failure(.local, OpenSSLError("create a TLS connection").description) }
-        do throws(Failure) {
-            guard mxa_SSL_set_min_proto_version(ssl, profile.minimumVersion.rawValue) == 1,
-                  mxa_SSL_set_max_proto_version(ssl, profile.maximumVersion.rawValue) == 1,
-                  mxa_SSL_set_tlsext_host_name(ssl, serverName) == 1 else {
-                throw Failure(.local, OpenSSLError("configure the TLS connection for \(serverName)").description)
-            }
-            SSL_set_security_level(ssl, 0)
-            guard SSL_set_cipher_list(ssl, profile.cipherList) == 1 else {
-                throw Failure(.local, OpenSSLError("offer the suites \(profile.cipherList)").description)
-            }
-            if let groups = profile.groups, mxa_SSL_set1_groups_list(ssl, groups) != 1 {
-                throw Failure(.local, OpenSSLError("offer the groups \(groups)").description)
-            }
-            return ssl
-        } catch {
-            SSL_free(ssl)
-            throw error
+        guard let ssl = SSL_new(try context.handle(for: profile)) else {
+            throw Failure(.local, OpenSSLError("create a TLS connection").description)
         }
+        guard mxa_SSL_set_tlsext_host_name(ssl, serverName) == 1 else {
+            SSL_free(ssl)
+            throw Failure(.local, OpenSSLError("name \(serverName) in the TLS connection").description)
+        }
+        return ssl
     }
 
     deinit { SSL_free(ssl) }

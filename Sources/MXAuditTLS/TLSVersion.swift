@@ -29,7 +29,7 @@ enum TLSVersion: Int32, CaseIterable, Comparable, Sendable {
 }
 
 /// What one handshake offers: a version range, the TLS ≤ 1.2 suites and the key-exchange groups.
-struct TLSHandshakeProfile: Sendable, Equatable {
+struct TLSHandshakeProfile: Sendable, Hashable {
     var minimumVersion: TLSVersion = .tls1_0
     var maximumVersion: TLSVersion = .tls1_3
     /// OpenSSL cipher string for TLS ≤ 1.2. Security level 0 lets TLS 1.0/1.1 and weak suites be
