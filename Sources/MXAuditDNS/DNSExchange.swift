@@ -56,6 +56,8 @@ enum DNSExchange {
                 break
             case .cancelled:
                 throw Failed(.cancelled, "the query to \(server) was cancelled")
+            case .unwatchable(let code):
+                throw Failed(.local, "cannot wait for an answer from \(server): \(String(cString: strerror(code)))")
             case .timedOut:
                 if nextTransmission < deadline {
                     try transmit()

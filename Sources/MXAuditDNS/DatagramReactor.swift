@@ -9,7 +9,11 @@ import Foundation
 /// A blocking thread per query meant two thread hand-offs and a `poll` for each of an audit's
 /// ten thousand queries; here a busy second of answers costs a few wake-ups of one thread.
 final class DatagramReactor: @unchecked Sendable {
-    enum Outcome: Sendable { case readable, timedOut, cancelled }
+    enum Outcome: Sendable {
+        case readable, timedOut, cancelled
+        /// epoll refused to watch the socket (errno): nothing will ever wake this wait.
+        case unwatchable(Int32)
+    }
 
     static let shared = DatagramReactor()
 
@@ -66,7 +70,7 @@ final class DatagramReactor: @unchecked Sendable {
                 if wasIdle { mxa_eventfd_signal(wakeUp) }
                 // One event, then disarmed: a socket kept for reuse stays registered but quiet.
                 guard mxa_epoll_watch(epoll, descriptor, 1) == 0 else {
-                    finish(wait, with: .readable) // the read that follows reports the socket's error
+                    finish(wait, with: .unwatchable(errno))
                     return
                 }
             }
