@@ -57,19 +57,16 @@ extension AuditStore {
             _ = try Self.fetchRun(runID, db, observer: observer, path: path)
             return try Row.fetchAll(db, sql: """
                 SELECT domain, client_id, advice FROM run_domain WHERE run_id = ? AND recorded_at IS NOT NULL ORDER BY position
-                """, arguments: [runID]).map { StoredDomainRow(domain: $0["domain"], clientID: $0["client_id"], advice: $0["advice"]) }
+                """, arguments: [runID]).map(StoredDomainRow.init)
         }
         // The results are most of the reading: two halves (by domain) read at once on two
         // connections. Results are written with their domain's row, so both halves hold every
         // domain read above, whatever the writer added since.
         let middle = domains.map(\.domain).sorted().dropFirst(domains.count / 2).first
-        async let lower = read(operation) { db in try Self.results(runID: runID, domainsBelow: middle, db) }
-        async let upper = read(operation) { db in try middle.map { try Self.results(runID: runID, domainsFrom: $0, db) } ?? [:] }
+        async let lower = read(operation) { db in try Self.results(runID: runID, below: middle, db) }
+        async let upper = read(operation) { db in try middle.map { try Self.results(runID: runID, from: $0, db) } ?? [:] }
         let results = try await lower.merging(try await upper) { first, _ in first }
-        return try domains.map { row in
-            DomainJudgement(domain: row.domain, clientID: row.clientID, results: results[row.domain] ?? [],
-                            advice: try row.advice.map { try JSONColumn.decode(DeploymentAdvice.self, from: $0) })
-        }
+        return try domains.map { try Self.judgement($0, results: results) }
     }
 
     /// The evidence document one run stored for one domain (A-label), nil when it recorded none.
@@ -106,7 +103,7 @@ extension AuditStore {
             while let row = try rows.next() {
                 let evidence: String? = row["evidence"]
                 domains.append(StoredDomain(domain: row["domain"], clientID: row["client_id"],
-                                            judgement: try evidence.map { _ in try Self.judgement(row, results: results) },
+                                            judgement: try evidence.map { _ in try Self.judgement(StoredDomainRow(row), results: results) },
                                             facts: try evidence.map { EvidenceFacts(try JSONColumn.decode(DomainEvidence.self, from: $0)) }))
             }
             return StoredRun(run: run, clients: clients, domains: domains)
@@ -145,29 +142,23 @@ extension AuditStore {
             .map { try JSONColumn.decode(DomainEvidence.self, from: $0) }
     }
 
-    /// Every result of a run, by domain, in the order the rules produced them.
-    private static func results(runID: Int64, _ db: Database) throws -> [String: [RuleResult]] {
-        try results(sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? ORDER BY domain, position",
-                    arguments: [runID], db)
-    }
-
-    /// The results of the domains sorting before `bound` (all of them when nil).
-    private static func results(runID: Int64, domainsBelow bound: String?, _ db: Database) throws -> [String: [RuleResult]] {
-        guard let bound else { return try results(runID: runID, db) }
-        return try results(sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? AND domain < ? ORDER BY domain, position",
-                           arguments: [runID, bound], db)
-    }
-
-    /// The results of the domains sorting at or after `bound`.
-    private static func results(runID: Int64, domainsFrom bound: String, _ db: Database) throws -> [String: [RuleResult]] {
-        try results(sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? AND domain >= ? ORDER BY domain, position",
-                    arguments: [runID, bound], db)
-    }
-
-    private static func results(sql: String, arguments: StatementArguments, _ db: Database) throws -> [String: [RuleResult]] {
+    /// Every result of a run, by domain, in the order the rules produced them; only those of the
+    /// domains sorting at or after `from` and before `below` when given.
+    private static func results(runID: Int64, from: String? = nil, below: String? = nil,
+                                _ db: Database) throws -> [String: [RuleResult]] {
+        var sql = "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ?"
+        var arguments: StatementArguments = [runID]
+        if let from {
+            sql += " AND domain >= ?"
+            arguments += [from]
+        }
+        if let below {
+            sql += " AND domain < ?"
+            arguments += [below]
+        }
         var byDomain: [String: [RuleResult]] = [:]
         var shared = SharedStrings()
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY domain, position", arguments: arguments)
         while let row = try rows.next() {
             let result = shared.share(try StoredRows.result(row))
             byDomain[result.domain, default: []].append(result)
@@ -175,19 +166,24 @@ extension AuditStore {
         return byDomain
     }
 
-    private static func judgement(_ row: Row, results: [String: [RuleResult]]) throws -> DomainJudgement {
-        let domain: String = row["domain"]
-        let advice: String? = row["advice"]
-        return DomainJudgement(domain: domain, clientID: row["client_id"], results: results[domain] ?? [],
-                               advice: try advice.map { try JSONColumn.decode(DeploymentAdvice.self, from: $0) })
+    private static func judgement(_ row: StoredDomainRow, results: [String: [RuleResult]]) throws -> DomainJudgement {
+        DomainJudgement(domain: row.domain, clientID: row.clientID, results: results[row.domain] ?? [],
+                        advice: try row.advice.map { try JSONColumn.decode(DeploymentAdvice.self, from: $0) })
     }
 }
 
-/// A recorded domain of a run as `judgements(runID:)` reads it before its results.
+/// A recorded domain of a run before its results are joined to it.
 private struct StoredDomainRow: Sendable {
     var domain: String
     var clientID: String
     var advice: String?
+
+    /// A row with the columns `domain`, `client_id` and `advice`.
+    init(_ row: Row) {
+        domain = row["domain"]
+        clientID = row["client_id"]
+        advice = row["advice"]
+    }
 }
 
 private struct HistoryEntry: Sendable {
