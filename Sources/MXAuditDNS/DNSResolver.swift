@@ -48,7 +48,7 @@ public actor DNSResolver {
 
     /// Queries on the wire now (at most `settings.maximumOutstandingQueries`) and those waiting.
     private var outstandingQueries = 0
-    private var waitingForQuerySlot: [CheckedContinuation<Void, Never>] = []
+    private var waitingForQuerySlot = FIFOQueue<CheckedContinuation<Void, Never>>()
 
     public init(settings: Settings, executor: BlockingExecutor = .shared) {
         self.settings = settings
@@ -108,10 +108,10 @@ public actor DNSResolver {
     }
 
     private func releaseQuerySlot() {
-        if waitingForQuerySlot.isEmpty {
-            outstandingQueries -= 1
+        if let next = waitingForQuerySlot.popFirst() {
+            next.resume()
         } else {
-            waitingForQuerySlot.removeFirst().resume() // a few hundred at most: removeFirst is cheap enough
+            outstandingQueries -= 1
         }
     }
 

@@ -17,8 +17,7 @@ public final class BlockingExecutor: @unchecked Sendable {
     private let stackSize: Int
     private let condition = NSCondition()
     // Guarded by `condition`.
-    private var queue: [Job] = []
-    private var queueHead = 0
+    private var queue = FIFOQueue<Job>()
     private var threadCount = 0
     private var idleThreads = 0
     private var shuttingDown = false
@@ -92,7 +91,7 @@ public final class BlockingExecutor: @unchecked Sendable {
         guard !shuttingDown else { return false }
         queue.append(job)
         // Queued jobs beyond the idle threads need a thread of their own, up to the bound.
-        if queue.count - queueHead > idleThreads && threadCount < maximumThreads {
+        if queue.count > idleThreads && threadCount < maximumThreads {
             threadCount += 1
             // Threads hold the executor until `shutdown()` lets them exit.
             let thread = Thread { self.workLoop() }
@@ -107,21 +106,15 @@ public final class BlockingExecutor: @unchecked Sendable {
     private func workLoop() {
         while true {
             condition.lock()
-            while queueHead == queue.count && !shuttingDown {
+            while queue.isEmpty && !shuttingDown {
                 idleThreads += 1
                 condition.wait()
                 idleThreads -= 1
             }
-            if queueHead == queue.count {
+            guard let job = queue.popFirst() else {
                 threadCount -= 1
                 condition.unlock()
                 return
-            }
-            let job = queue[queueHead]
-            queueHead += 1
-            if queueHead > 1024 && queueHead * 2 > queue.count {
-                queue.removeFirst(queueHead)
-                queueHead = 0
             }
             condition.unlock()
             job.run()
