@@ -22,17 +22,22 @@ struct CipherSuite: Sendable, Equatable {
 
     init(_ cipher: OpaquePointer) {
         name = String(cString: SSL_CIPHER_get_name(cipher))
-        switch SSL_CIPHER_get_kx_nid(cipher) {
-        case NID_kx_ecdhe, NID_kx_ecdhe_psk: keyExchange = "ECDHE"
-        case NID_kx_dhe, NID_kx_dhe_psk: keyExchange = "DHE"
-        case NID_kx_rsa, NID_kx_rsa_psk: keyExchange = "RSA"
-        case NID_kx_any: keyExchange = "TLS1.3"
-        case let nid: keyExchange = OBJ_nid2sn(nid).map { String(cString: $0) } ?? "unknown"
-        }
+        keyExchange = Self.keyExchange(of: cipher)
         authenticated = SSL_CIPHER_get_auth_nid(cipher) != NID_auth_null
         let cipherNID = SSL_CIPHER_get_cipher_nid(cipher)
         bulkCipher = cipherNID == NID_undef ? "NULL" : (OBJ_nid2sn(cipherNID).map { String(cString: $0).uppercased() } ?? "UNKNOWN")
         isAEAD = SSL_CIPHER_is_aead(cipher) == 1
+    }
+
+    /// "ECDHE", "DHE", "RSA", "TLS1.3" or another OpenSSL kx name, of an OpenSSL SSL_CIPHER.
+    static func keyExchange(of cipher: OpaquePointer) -> String {
+        switch SSL_CIPHER_get_kx_nid(cipher) {
+        case NID_kx_ecdhe, NID_kx_ecdhe_psk: return "ECDHE"
+        case NID_kx_dhe, NID_kx_dhe_psk: return "DHE"
+        case NID_kx_rsa, NID_kx_rsa_psk: return "RSA"
+        case NID_kx_any: return "TLS1.3"
+        case let nid: return OBJ_nid2sn(nid).map { String(cString: $0) } ?? "unknown"
+        }
     }
 
     /// Forward secrecy and authenticated encryption: what "FS AEAD" in the guidelines means.

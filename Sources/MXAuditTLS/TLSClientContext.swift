@@ -21,7 +21,7 @@ final class TLSClientContext: @unchecked Sendable {
     deinit { for context in contexts.values { SSL_CTX_free(context) } }
 
     /// The context that offers `profile`; `.local` when OpenSSL cannot offer it.
-    func handle(for profile: TLSHandshakeProfile) throws(Failure) -> OpaquePointer {
+    private func handle(for profile: TLSHandshakeProfile) throws(Failure) -> OpaquePointer {
         lock.lock()
         defer { lock.unlock() }
         if let context = contexts[profile] { return context }
@@ -32,6 +32,18 @@ final class TLSClientContext: @unchecked Sendable {
         } catch {
             throw Failure(.local, error.description)
         }
+    }
+
+    /// A new SSL object that offers `profile` to `serverName`; the caller owns (and frees) it.
+    func connection(offering profile: TLSHandshakeProfile, to serverName: String) throws(Failure) -> OpaquePointer {
+        guard let ssl = SSL_new(try handle(for: profile)) else {
+            throw Failure(.local, OpenSSLError("create a TLS connection").description)
+        }
+        guard mxa_SSL_set_tlsext_host_name(ssl, serverName) == 1 else {
+            SSL_free(ssl)
+            throw Failure(.local, OpenSSLError("name \(serverName) in the TLS connection").description)
+        }
+        return ssl
     }
 
     private static func make(_ profile: TLSHandshakeProfile) throws(OpenSSLError) -> OpaquePointer {

@@ -11,23 +11,11 @@ final class TLSClientSession {
     private let descriptor: Int32
 
     init(context: TLSClientContext, descriptor: Int32, serverName: String, profile: TLSHandshakeProfile) throws(Failure) {
-        self.ssl = try Self.connection(context: context, serverName: serverName, profile: profile)
+        self.ssl = try context.connection(offering: profile, to: serverName)
         self.descriptor = descriptor
         guard SSL_set_fd(ssl, descriptor) == 1 else {
             throw Failure(.local, OpenSSLError("attach the TLS connection for \(serverName) to its socket").description)
         }
-    }
-
-    /// A new SSL object that offers `profile` to `serverName`; the caller owns (and frees) it.
-    static func connection(context: TLSClientContext, serverName: String, profile: TLSHandshakeProfile) throws(Failure) -> OpaquePointer {
-        guard let ssl = SSL_new(try context.handle(for: profile)) else {
-            throw Failure(.local, OpenSSLError("create a TLS connection").description)
-        }
-        guard mxa_SSL_set_tlsext_host_name(ssl, serverName) == 1 else {
-            SSL_free(ssl)
-            throw Failure(.local, OpenSSLError("name \(serverName) in the TLS connection").description)
-        }
-        return ssl
     }
 
     deinit { SSL_free(ssl) }

@@ -15,7 +15,7 @@ final class TLSHelloProbe {
     private let offer: ClientHelloOffer
 
     init(context: TLSClientContext, serverName: String, profile: TLSHandshakeProfile) throws(Failure) {
-        let ssl = try TLSClientSession.connection(context: context, serverName: serverName, profile: profile)
+        let ssl = try context.connection(offering: profile, to: serverName)
         self.ssl = ssl
         self.profile = profile
         guard let readBuffer = BIO_new(BIO_s_mem()) else {
@@ -53,7 +53,7 @@ final class TLSHelloProbe {
     /// A reader for the server's answer to this offer.
     func makeReader() -> ServerFlightReader {
         ServerFlightReader { [self] suite in
-            switch cipher(suite).map({ CipherSuite($0).keyExchange }) {
+            switch cipher(suite).map(CipherSuite.keyExchange(of:)) {
             case "ECDHE": return .ecdhe
             case "DHE": return .dhe
             default: return nil
