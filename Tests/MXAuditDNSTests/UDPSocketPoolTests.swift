@@ -6,8 +6,6 @@ import MXAuditExecutor
 /// A UDP socket is reused for a later query to the same server after a clean exchange, for a
 /// bounded number of queries, and never after a retransmission.
 @Suite(.serialized) struct UDPSocketPoolTests {
-    typealias Responder = UDPRetransmissionTests.LossyResponder
-
     /// `count` exchanges one after the other, each with its own ID.
     private func exchange(_ count: Int, with server: ResolverAddress) async throws {
         for number in 0..<count {
@@ -20,7 +18,7 @@ import MXAuditExecutor
     }
 
     @Test func cleanExchangesShareASocketForABoundedNumberOfQueries() async throws {
-        let responder = try Responder(host: "127.60.3.23", dropping: 0)
+        let responder = try EchoResponder(host: "127.60.3.23", answer: EchoResponder.dropping(0))
         let server = ResolverAddress(host: "127.60.3.23", port: responder.port)
         let uses = UDPSocketPool.maximumUses
         try await exchange(uses + 2, with: server)
@@ -32,7 +30,7 @@ import MXAuditExecutor
     }
 
     @Test func aRetransmittedExchangeDoesNotKeepItsSocket() async throws {
-        let responder = try Responder(host: "127.60.3.24", dropping: 1)
+        let responder = try EchoResponder(host: "127.60.3.24", answer: EchoResponder.dropping(1))
         let server = ResolverAddress(host: "127.60.3.24", port: responder.port)
         try await exchange(3, with: server)
         let ports = responder.sourcePorts
