@@ -93,9 +93,7 @@ enum DNSExchange {
 
     /// A non-blocking UDP socket connected to `server` (connect only sets the peer and the port).
     private static func openDatagramSocket(to server: ResolverAddress) throws(Failed) -> Int32 {
-        let socket = Glibc.socket(server.isIPv6 ? AF_INET6 : AF_INET,
-                                  Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard socket >= 0 else { throw Failed(.local, "cannot open a socket: \(String(cString: strerror(errno)))") }
+        let socket = try open(server, type: SOCK_DGRAM, token: nil)
         do {
             try connect(socket, server, deadline: .now)
         } catch {
@@ -119,10 +117,11 @@ enum DNSExchange {
         return try readExactly(socket, min(length, maxTCPSize), server: server, deadline: deadline, token: token)
     }
 
-    private static func open(_ server: ResolverAddress, type: __socket_type, token: CancellationToken) throws(Failed) -> Int32 {
+    /// A non-blocking socket for `server`; cancelling `token` (a blocking exchange's) shuts it down.
+    private static func open(_ server: ResolverAddress, type: __socket_type, token: CancellationToken?) throws(Failed) -> Int32 {
         let socket = Glibc.socket(server.isIPv6 ? AF_INET6 : AF_INET, Int32(type.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw Failed(.local, "cannot open a socket: \(String(cString: strerror(errno)))") }
-        token.onCancel { shutdown(socket, Int32(SHUT_RDWR)) }
+        token?.onCancel { shutdown(socket, Int32(SHUT_RDWR)) }
         return socket
     }
 
