@@ -138,6 +138,7 @@ def cmd_mxaudit(args) -> None:
         "mustFailures": int(gate.group(1)) if gate else (0 if args.exit_code == 0 else None),
         "statsWallSeconds": dig(stats, "wallSeconds"),
         "collectSeconds": dig(stats, "collectSeconds"),
+        "allocator": dig(stats, "allocator"),
         "smtpRetries": smtp.get("retries"),
         "maxConnectionsPerAddress": smtp.get("maximumConnectionsPerAddress"),
         "dnsQueriesPerDomain": per_domain(dns.get("queriesSent")),
@@ -167,7 +168,7 @@ def cmd_mxaudit(args) -> None:
     print(f"    collection {fmt(record['collectSeconds'], '.2f', ' s')} of {fmt(record['statsWallSeconds'], '.2f', ' s')} "
           f"in-process; DNS timeouts {fmt(record['dnsTimeouts'], 'd')}, TCP queries {fmt(record['dnsTCPQueries'], 'd')}, "
           f"SMTP retries {fmt(record['smtpRetries'], 'd')}, most connections to one address at once "
-          f"{fmt(record['maxConnectionsPerAddress'], 'd')}")
+          f"{fmt(record['maxConnectionsPerAddress'], 'd')}; malloc: {record['allocator'] or 'n/a'}")
 
 
 def cmd_peer(args) -> None:

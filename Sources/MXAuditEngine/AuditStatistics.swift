@@ -1,4 +1,5 @@
 import Synchronization
+import MXAuditExecutor
 import MXAuditDNS
 import MXAuditTLS
 
@@ -11,6 +12,8 @@ public struct AuditStatistics: Sendable, Codable, Equatable {
     public var collectSeconds: Double
     /// The whole command, reports included.
     public var wallSeconds: Double
+    /// The process's malloc ("jemalloc 5.3.0-…" for the tool, see `FreedMemory.allocator`).
+    public var allocator: String
     public var dns: DNS
     public var smtp: SMTP
     public var https: HTTPS
@@ -67,7 +70,7 @@ extension AuditEnvironment {
         let signatures = SignatureCheckCache.shared.statistics
         let probes = await prober.statistics
         return AuditStatistics(
-            domains: domains, collectSeconds: collectSeconds, wallSeconds: wallSeconds,
+            domains: domains, collectSeconds: collectSeconds, wallSeconds: wallSeconds, allocator: FreedMemory.allocator,
             dns: .init(lookups: resolver.lookups + validatedHits, queriesSent: resolver.queriesSent,
                        cacheHits: resolver.cacheHits + validatedHits,
                        cacheMisses: resolver.lookups - resolver.cacheHits, tcpQueries: resolver.tcpFallbacks,

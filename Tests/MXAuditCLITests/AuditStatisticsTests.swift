@@ -31,6 +31,8 @@ struct AuditStatisticsTests {
         let wall = try #require(figures["wallSeconds"] as? Double)
         let collect = try #require(figures["collectSeconds"] as? Double)
         #expect(collect > 0 && collect <= wall)
+        // The tool links jemalloc in place of glibc's malloc (Package.swift).
+        #expect((figures["allocator"] as? String)?.hasPrefix("jemalloc ") == true, "\(figures["allocator"] ?? "none")")
         let dns = try #require(figures["dns"] as? [String: Int])
         #expect(dns["queriesSent"]! > 0)
         #expect(dns["lookups"] == dns["cacheHits"]! + dns["cacheMisses"]!)
