@@ -175,9 +175,10 @@ class Generator:
             self.state, {d.name: d.dns_fault for d in self.world.domains.values() if d.dns_fault}))
         fallback = self.pki.issue([addresses.HTTPS_FALLBACK_CERT_NAME], self.pki.leaf_key("https-shared", "ec"))
         scenario_sites = [d for d in self.world.domains.values() if d.mta_sts and not d.scaled]
+        fleet_sites = [d for d in self.world.domains.values() if d.mta_sts and d.scaled]
         if any(d.mta_sts.stream for d in scenario_sites):
             components.append(httpstream.component(self.state))
-        components.append(nginx.write_config(self.state, scenario_sites, fallback))
+        components.append(nginx.write_config(self.state, scenario_sites, fleet_sites, fallback))
         components += self.smtp_servers()
         self.timer.step("server configs")
         self.outputs()
@@ -196,7 +197,7 @@ class Generator:
         _prune(self.state.www, vhosts)
         for directory, scaled in ((self.state.certs / "https", False), (self.state.certs / "fleet-https", True)):
             keep = {f"{v}.{suffix}" for v in vhosts for suffix in ("key", "crt")}
-            _prune(directory, keep | {"unknown.invalid.crt", "unknown.invalid.key"})
+            _prune(directory, keep)
         listeners = self.world.listeners()
         _prune(self.state.certs / "smtp", {f"{a}.{suffix}" for a in listeners for suffix in ("key", "pem")})
 
