@@ -8,6 +8,9 @@ final class EchoResponder: @unchecked Sendable {
     let port: UInt16
     private let descriptor: Int32
     private let lock = NSLock()
+    /// Delayed answers leave from a serial queue of their own: the global queue's threads are the
+    /// cooperative pool's, which a parallel test run keeps busy, and a late answer draws a retransmission.
+    private let answers = DispatchQueue(label: "mxaudit.tests.echo-responder.answers")
     // Guarded by `lock`.
     private var seen: [(datagram: [UInt8], port: UInt16, at: ContinuousClock.Instant)] = []
     private var unanswered = 0
@@ -66,7 +69,7 @@ final class EchoResponder: @unchecked Sendable {
             var response = datagram
             response[2] |= 0x80
             let (socket, target, reply) = (descriptor, peer, response)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(delay / .milliseconds(1)))) { [self] in
+            answers.asyncAfter(deadline: .now() + .milliseconds(Int(delay / .milliseconds(1)))) { [self] in
                 lock.withLock { unanswered -= 1 } // before the answer leaves: the client cannot have it yet
                 var address = target
                 _ = withUnsafePointer(to: &address) {
