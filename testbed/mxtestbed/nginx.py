@@ -4,7 +4,7 @@ system configuration).
 Scenario domains get one explicit server block each on 127.60.1.1 (SNI virtual hosts), which
 makes every HTTP behaviour (404, wrong Content-Type, redirect, bad certificates) plain to read in
 the generated nginx.conf. The scaled fleet's policy hosts get a short block each on 127.60.1.2,
-with its certificate loaded once at start as a real server holds it: a single block that chose
+each with its certificate loaded once at start, as a real server holds it: a single block that chose
 the certificate by SNI (a variable in `ssl_certificate`) made nginx read and decode key and
 certificate from disk in every handshake, about 0.7 ms each, which the benchmark's audits paid
 for on the cores they share with the testbed. About 70 KB of nginx memory per policy host.
