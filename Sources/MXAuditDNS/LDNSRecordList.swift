@@ -51,10 +51,10 @@ final class LDNSRecordList: @unchecked Sendable {
         (0..<count).compactMap { ldns_rr_list_rr(list, $0) }
     }
 
-    /// A new list of copies of the records that pass `filter`.
     /// A deep copy, free to be changed.
     func copy() -> LDNSRecordList { filtered { _ in true } }
 
+    /// A new list of copies of the records that pass `filter`.
     func filtered(_ filter: (UnsafeMutablePointer<ldns_rr>) -> Bool) -> LDNSRecordList {
         let result = LDNSRecordList()
         for rr in records where filter(rr) {

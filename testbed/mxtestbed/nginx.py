@@ -46,19 +46,28 @@ def _quote(value: str) -> str:
     return value
 
 
-def _scenario_server(state: StateDir, domain: Domain) -> list[str]:
-    sts = domain.mta_sts
+def _server(state: StateDir, domain: Domain, address: str, locations: list[str]) -> list[str]:
+    """One SNI virtual host for mta-sts.<domain>: its certificate, its document root, `locations`
+    for the policy, and 404 for everything else."""
     vhost = vhost_name(domain)
-    key, crt = cert_paths(state, vhost, scaled=False)
-    root = state.www / vhost
-    lines = [
+    key, crt = cert_paths(state, vhost, domain.scaled)
+    return [
         "    server {",
-        f"        listen {addresses.HTTPS_SCENARIOS}:443 ssl;",
+        f"        listen {address}:443 ssl;",
         f"        server_name {vhost};",
         f"        ssl_certificate {crt};",
         f"        ssl_certificate_key {key};",
-        f"        root {root};",
+        f"        root {state.www / vhost};",
+        *locations,
+        "        location / { return 404; }",
+        "    }",
     ]
+
+
+def _scenario_server(state: StateDir, domain: Domain) -> list[str]:
+    sts = domain.mta_sts
+    vhost = vhost_name(domain)
+    lines: list[str] = []
     if sts.stream:
         # A body that never ends comes from httpstream, passed through unbuffered; the upstream
         # connection leaves from this server's own address (never a wildcard or 127.0.0.1).
@@ -73,8 +82,7 @@ def _scenario_server(state: StateDir, domain: Domain) -> list[str]:
                      "try_files /policy.txt =404; }")
     else:
         lines.append(f"        location = {POLICY_PATH} {{ return {int(sts.status)}; }}")
-    lines += ["        location / { return 404; }", "    }"]
-    return lines
+    return _server(state, domain, addresses.HTTPS_SCENARIOS, lines)
 
 
 def write_site(state: StateDir, domain: Domain, issued: IssuedCertificate) -> None:
@@ -100,19 +108,8 @@ def write_policy(state: StateDir, domain: Domain) -> bool:
 
 
 def _fleet_server(state: StateDir, domain: Domain) -> list[str]:
-    vhost = vhost_name(domain)
-    key, crt = cert_paths(state, vhost, scaled=True)
-    return [
-        "    server {",
-        f"        listen {addresses.HTTPS_FLEET}:443 ssl;",
-        f"        server_name {vhost};",
-        f"        ssl_certificate {crt};",
-        f"        ssl_certificate_key {key};",
-        f"        root {state.www / vhost};",
-        f"        location = {POLICY_PATH} {{ default_type text/plain; try_files /policy.txt =404; }}",
-        "        location / { return 404; }",
-        "    }",
-    ]
+    return _server(state, domain, addresses.HTTPS_FLEET,
+                   [f"        location = {POLICY_PATH} {{ default_type text/plain; try_files /policy.txt =404; }}"])
 
 
 def write_config(state: StateDir, scenario_domains: list[Domain], fleet_domains: list[Domain],
