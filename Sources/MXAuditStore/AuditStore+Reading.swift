@@ -81,9 +81,7 @@ extension AuditStore {
             try Int64.fetchAll(db, sql: "SELECT run_id FROM run_domain WHERE domain = ? AND recorded_at IS NOT NULL ORDER BY run_id",
                                arguments: [domain]).map { runID in
                 HistoryEntry(run: try Self.fetchRun(runID, db, observer: observer, path: path),
-                             results: try Row.fetchAll(db, sql: """
-                                 SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? AND domain = ? ORDER BY position
-                                 """, arguments: [runID, domain]).map(StoredRows.result))
+                             results: try Self.results(runID: runID, domain: domain, db))
             }
         }
         return entries.map { ($0.run, $0.results) }
@@ -144,6 +142,12 @@ extension AuditStore {
 
     /// Every result of a run, by domain, in the order the rules produced them; only those of the
     /// domains sorting at or after `from` and before `below` when given.
+    private static func results(runID: Int64, domain: String, _ db: Database) throws -> [RuleResult] {
+        let rules = try StoredRows.rules(runID: runID, db)
+        return try Row.fetchAll(db, sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? AND domain = ? ORDER BY position",
+                                arguments: [runID, domain]).map { try StoredRows.result($0, rules: rules) }
+    }
+
     private static func results(runID: Int64, from: String? = nil, below: String? = nil,
                                 _ db: Database) throws -> [String: [RuleResult]] {
         var sql = "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ?"
@@ -156,11 +160,12 @@ extension AuditStore {
             sql += " AND domain < ?"
             arguments += [below]
         }
+        let rules = try StoredRows.rules(runID: runID, db)
         var byDomain: [String: [RuleResult]] = [:]
         var shared = SharedStrings()
         let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY domain, position", arguments: arguments)
         while let row = try rows.next() {
-            let result = shared.share(try StoredRows.result(row))
+            let result = shared.share(try StoredRows.result(row, rules: rules))
             byDomain[result.domain, default: []].append(result)
         }
         return byDomain

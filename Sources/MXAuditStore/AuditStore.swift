@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MXAuditModel
+import Synchronization
 
 /// The SQLite history of audit runs (docs/history.md): runs, the inventory each run audited, the
 /// evidence document of every domain and every result.
@@ -26,6 +27,9 @@ public final class AuditStore: Sendable {
     let pool: DatabasePool
     /// This process, recorded as the writer of the runs it begins.
     let writer: WriterIdentity
+    /// The `run_rule` rows this store has written, by run: a rule's row is written with the first
+    /// of its results, and later results are checked against it.
+    private let writtenRules = Mutex<[Int64: [RuleKey: StoredRule]]>([:])
 
     public convenience init(path: String, access: Access = .readWrite) throws {
         try self.init(path: path, access: access, writer: .current())
@@ -176,11 +180,13 @@ public final class AuditStore: Sendable {
             let adviceJSON = try encoded(operation) { try judgement.advice.map(JSONColumn.encode) }
             rows.append((domain, recorded, evidenceJSON, adviceJSON))
         }
+        let newRules = try rulesToWrite(runID: runID, results: domains.lazy.flatMap(\.judgement.results), operation: operation)
         let path = self.path
         let recordedAt = Date()
         let prepared = rows
         try await write(operation) { db in
             try Self.requireRunning(runID, db, path: path, operation: operation)
+            for (key, rule) in newRules { try StoredRows.insert(rule: rule, key: key, runID: runID, db) }
             for row in prepared {
                 do {
                     try Self.record(row.domain, row.recorded, evidenceJSON: row.evidenceJSON, adviceJSON: row.adviceJSON,
@@ -190,6 +196,37 @@ public final class AuditStore: Sendable {
                     throw StoreError.wrapping(error, path: path, operation: Self.recording(row.domain, runID))
                 }
             }
+        }
+        noteWritten(newRules, runID: runID)
+    }
+
+    /// The rules of `results` this store has not yet written for the run (each once). Refuses a
+    /// rule that comes with other text than earlier in the run: `run_rule` holds one version of it.
+    private func rulesToWrite(runID: Int64, results: some Sequence<RuleResult>, operation: String) throws -> [(RuleKey, StoredRule)] {
+        let written = writtenRules.withLock { $0[runID] ?? [:] }
+        var fresh: [RuleKey: StoredRule] = [:]
+        for result in results {
+            let key = RuleKey(rulesetID: result.rulesetID, ruleID: result.ruleID)
+            let known = written[key] ?? fresh[key]
+            if let known {
+                guard known.matches(result) else {
+                    throw StoreError(.invalidState, path: path, operation: operation, message: """
+                        rule \(key.ruleID) of rule set \(key.rulesetID) comes with another version, title, level, scope, \
+                        remediation or references than earlier in run \(runID)
+                        """)
+                }
+            } else {
+                fresh[key] = StoredRule(of: result)
+            }
+        }
+        return fresh.sorted { ($0.key.rulesetID, $0.key.ruleID) < ($1.key.rulesetID, $1.key.ruleID) }
+    }
+
+    /// Notes rules as written once the transaction that wrote them has committed.
+    private func noteWritten(_ rules: [(RuleKey, StoredRule)], runID: Int64) {
+        guard !rules.isEmpty else { return }
+        writtenRules.withLock { written in
+            for (key, rule) in rules { written[runID, default: [:]][key] = rule }
         }
     }
 
@@ -249,6 +286,7 @@ public final class AuditStore: Sendable {
             }
             try db.execute(sql: "UPDATE run SET status = ?, finished_at = ? WHERE id = ?", arguments: [status.rawValue, finishedAt, runID])
         }
+        _ = writtenRules.withLock { $0.removeValue(forKey: runID) }
     }
 
     /// Deletes old runs: keeps the last `keepLast` complete runs and every run started after the

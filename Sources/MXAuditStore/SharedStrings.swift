@@ -1,9 +1,9 @@
 import MXAuditModel
 
 /// One copy of each distinct string among results read back from the store. A large run repeats
-/// the same titles, remediations, references and even whole messages (every domain on one
-/// provider fails the same way) hundreds of thousands of times; reading each row into its own
-/// strings made loading a 10,000-domain run's results cost several hundred megabytes.
+/// the same rule ids, subjects and even whole messages (every domain on one provider fails the
+/// same way) hundreds of thousands of times; reading each row into its own strings made loading a
+/// 10,000-domain run's results cost several hundred megabytes.
 struct SharedStrings {
     private var seen = Set<String>()
 
@@ -14,13 +14,10 @@ struct SharedStrings {
         shared.domain = self(result.domain)
         shared.clientID = self(result.clientID)
         shared.rulesetID = self(result.rulesetID)
-        shared.rulesetVersion = self(result.rulesetVersion)
         shared.ruleID = self(result.ruleID)
-        shared.ruleTitle = self(result.ruleTitle)
         shared.subject = self(result.subject)
         shared.message = self(result.message)
-        shared.remediation = result.remediation.map { self($0) }
-        shared.references = result.references.map { self($0) }
+        // Version, title, remediation and references come shared already: one copy per rule of the run.
         return shared
     }
 }
