@@ -13,41 +13,38 @@ public struct EvidenceDocument: Sendable {
     /// The JSON text, keys sorted (nil when the evidence could not be encoded).
     public var json: String? {
         guard case .success(let value) = root else { return nil }
-        var text = ""
-        JSONText.write(value, to: &text)
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16_384)
+        JSONText.write(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
-/// JSON text of a `Value`, escaped as JSONEncoder does (`.withoutEscapingSlashes`).
+/// JSON text of a `Value` in UTF-8, escaped as JSONEncoder does (`.withoutEscapingSlashes`).
 enum JSONText {
-    static func write(_ value: Value, to text: inout String) {
+    static func write(_ value: Value, to bytes: inout [UInt8]) {
         switch value {
-        case .null: text += "null"
-        case .bool(let flag): text += flag ? "true" : "false"
-        case .int(let number): text += String(number)
-        case .string(let string): write(string, to: &text)
-        case .date(let date): write(ISO8601Text.string(date), to: &text)
+        case .null: bytes.append(contentsOf: "null".utf8)
+        case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .int(let number): bytes.append(contentsOf: String(number).utf8)
+        case .string(let string): JSONString.append(string, to: &bytes)
+        case .date(let date): JSONString.append(ISO8601Text.string(date), to: &bytes)
         case .list(let items):
-            text += "["
+            bytes.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                write(item, to: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(item, to: &bytes)
             }
-            text += "]"
+            bytes.append(UInt8(ascii: "]"))
         case .object(let fields):
-            text += "{"
+            bytes.append(UInt8(ascii: "{"))
             for (index, field) in fields.enumerated() { // sorted by key already
-                if index > 0 { text += "," }
-                write(field.key, to: &text)
-                text += ":"
-                write(field.value, to: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONString.append(field.key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                write(field.value, to: &bytes)
             }
-            text += "}"
+            bytes.append(UInt8(ascii: "}"))
         }
-    }
-
-    static func write(_ string: String, to text: inout String) {
-        JSONString.append(string, to: &text)
     }
 }
