@@ -91,6 +91,13 @@ private final class ValueNode {
         if T.self == String.self { return .string(value as! String) }
         if T.self == URL.self { return .string((value as! URL).absoluteString) }
         if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
+        if T.self == SMTPEndpointEvidence.self {
+            return try EndpointDocuments.shared.tree(of: value as! SMTPEndpointEvidence) {
+                let node = ValueNode()
+                try node.encode(value, codingPath: codingPath)
+                return node.value
+            }
+        }
         let node = ValueNode()
         try node.encode(value, codingPath: codingPath)
         return node.value
