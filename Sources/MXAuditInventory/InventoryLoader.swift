@@ -168,7 +168,8 @@ private struct InventoryBuilder {
     }
 
     private func parseMailDomain(_ text: String, node: YAMLValue) -> DomainName? {
-        if text.contains("://") || text.contains("/") || text.contains("@") {
+        // A URL ("://") or a path holds a slash; byte checks, not Foundation's substring search.
+        if text.utf8.contains(UInt8(ascii: "/")) || text.utf8.contains(UInt8(ascii: "@")) {
             node.report("'\(text)' is not a domain name; write the bare domain, e.g. example.com")
             return nil
         }

@@ -36,11 +36,21 @@ public struct DomainName: Hashable, Sendable, Codable, Comparable, CustomStringC
     /// Parses a name typed by a person: Unicode or A-labels, any case, optional final dot.
     /// Underscore labels are allowed so that service names (`_25._tcp.mx.example`) parse too.
     public init(_ text: String) throws(ValidationError) {
-        var trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasSuffix(".") { trimmed.removeLast() }
-        guard !trimmed.isEmpty else { throw .empty }
-        // IDNA2008 mapping as browsers do it (UTS #46 in its simplest form): NFC and lower case.
-        let mapped = trimmed.precomposedStringWithCanonicalMapping.lowercased()
+        let mapped: String
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Nearly every name: ASCII is already NFC, and trimming needs no Unicode tables (going
+            // through Foundation for both was most of reading a large inventory).
+            var trimmed = Self.trimmingASCIIBlanks(text)
+            if trimmed.hasSuffix(".") { trimmed.removeLast() }
+            guard !trimmed.isEmpty else { throw .empty }
+            mapped = trimmed.lowercased()
+        } else {
+            var trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasSuffix(".") { trimmed.removeLast() }
+            guard !trimmed.isEmpty else { throw .empty }
+            // IDNA2008 mapping as browsers do it (UTS #46 in its simplest form): NFC and lower case.
+            mapped = trimmed.precomposedStringWithCanonicalMapping.lowercased()
+        }
         var asciiLabels: [String] = []
         var unicodeLabels: [String] = []
         for rawLabel in mapped.split(separator: ".", omittingEmptySubsequences: false) {
@@ -78,6 +88,14 @@ public struct DomainName: Hashable, Sendable, Codable, Comparable, CustomStringC
         guard ascii.count <= 253 else { throw .tooLong(ascii.count) }
         self.ascii = ascii
         self.unicode = unicodeLabels.joined(separator: ".")
+    }
+
+    /// `text` without the spaces and tabs around it: what `.whitespaces` trims from ASCII text.
+    private static func trimmingASCIIBlanks(_ text: String) -> String {
+        let bytes = text.utf8
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(text[first...last])
     }
 
     private static func checkLDH(_ label: String) throws(ValidationError) {

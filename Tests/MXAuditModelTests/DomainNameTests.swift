@@ -33,6 +33,14 @@ struct DomainNameTests {
         #expect(name.prefixed(with: "_mta-sts")?.ascii == "_mta-sts.mx1.example.com")
     }
 
+    @Test func blanksAroundANameAreTrimmedLikeFoundationsWhitespace() throws {
+        // ASCII names take a path of their own; it must trim exactly what `.whitespaces` trims.
+        #expect(try DomainName(" \tMail.Example. \t").ascii == "mail.example")
+        #expect(try DomainName("\u{00A0}Bücher.Example\u{2003}").ascii == "xn--bcher-kva.example")
+        #expect(throws: DomainName.ValidationError.empty) { try DomainName(" \t . ") }
+        #expect(throws: DomainName.ValidationError.self) { try DomainName("mail.example\n") }
+    }
+
     @Test("invalid names are rejected with the reason", arguments: [
         ("", DomainName.ValidationError.empty),
         ("a..example", .emptyLabel),

@@ -1,12 +1,16 @@
 import Foundation
 import MXAuditModel
 import MXAuditYAML
+import Synchronization
 
 /// Loads rule sets from a directory (the shipped `rulesets/` or `--rulesets-dir`) or a file,
 /// resolves `extends` and `overrides`, and type-checks every expression, so that a broken rule
 /// set fails with file:line:column before any network work.
 public struct RuleSetLoader: Sendable {
     public let directory: String
+    /// The directory's index, read at the first load: an audit loads several rule sets, and
+    /// reading every file's header again for each was most of planning an audit's rule sets.
+    private let indexed = IndexedDirectory()
 
     public init(directory: String) { self.directory = directory }
 
@@ -46,6 +50,10 @@ public struct RuleSetLoader: Sendable {
     }
 
     private func index() throws(InputIssues) -> Index {
+        try indexed.index { () throws(InputIssues) in try readIndex() }
+    }
+
+    private func readIndex() throws(InputIssues) -> Index {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
             throw InputIssues([InputIssue(SourceLocation(file: directory, line: 1, column: 1),
@@ -68,6 +76,20 @@ public struct RuleSetLoader: Sendable {
             }
         }
         return index
+    }
+}
+
+/// A loader's index once read (or why it could not be), shared by the loader's copies.
+private final class IndexedDirectory: Sendable {
+    private let result = Mutex<Result<RuleSetLoader.Index, InputIssues>?>(nil)
+
+    func index(read: () throws(InputIssues) -> RuleSetLoader.Index) throws(InputIssues) -> RuleSetLoader.Index {
+        try result.withLock { cached throws(InputIssues) in
+            if cached == nil {
+                do throws(InputIssues) { cached = .success(try read()) } catch { cached = .failure(error) }
+            }
+            return try cached!.get()
+        }
     }
 }
 
