@@ -4,6 +4,8 @@ public enum TerminalText {
     public static func safe(_ text: String, limit: Int = 300) -> String {
         // Most text is short printable ASCII, which needs no change.
         if text.utf8.count <= limit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        // Text with a dash or a section sign is nearly always fine too: look before rebuilding it.
+        if !needsChange(text, limit: limit) { return text }
         var result = ""
         var count = 0
         for scalar in text.unicodeScalars {
@@ -19,6 +21,15 @@ public enum TerminalText {
             count += 1
         }
         return result
+    }
+
+    private static func needsChange(_ text: String, limit: Int) -> Bool {
+        var count = 0
+        for scalar in text.unicodeScalars {
+            count += 1
+            if count > limit || isInvisible(scalar) { return true }
+        }
+        return false
     }
 
     /// Control and format characters (Cc, Cf). ASCII is decided without Unicode's tables, which

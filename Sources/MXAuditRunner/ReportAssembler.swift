@@ -30,9 +30,11 @@ public struct ReportAssembler: Sendable {
     ///   written (`ReportInput.evidenceReader`), because a large fleet's evidence is most of a
     ///   run's size; the terminal summary needs only the results.
     public func assemble(runID: Int64, extraWaivers: [Waiver] = [], includeEvidence: Bool = true) async throws -> Assembled {
-        let run = try await store.run(id: runID)
-        let clients = try await store.clients(runID: runID)
-        let judgements = try await store.judgements(runID: runID)
+        // Read at once on the pool's reader connections: the reports wait for all three.
+        async let runRead = store.run(id: runID)
+        async let clientsRead = store.clients(runID: runID)
+        async let judgementsRead = store.judgements(runID: runID)
+        let (run, clients, judgements) = try await (runRead, clientsRead, judgementsRead)
         let waivers = clients.flatMap(\.waivers) + extraWaivers
         var diff: RunDiff?
         // The facts the differ compares are read only when there is something to compare with.

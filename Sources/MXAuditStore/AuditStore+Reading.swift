@@ -66,7 +66,8 @@ extension AuditStore {
         async let lower = read(operation) { db in try Self.results(runID: runID, below: middle, db) }
         async let upper = read(operation) { db in try middle.map { try Self.results(runID: runID, from: $0, db) } ?? [:] }
         let results = try await lower.merging(try await upper) { first, _ in first }
-        return try domains.map { try Self.judgement($0, results: results) }
+        var advice = AdviceTexts()
+        return try domains.map { try Self.judgement($0, results: results, advice: &advice) }
     }
 
     /// The evidence document one run stored for one domain (A-label), nil when it recorded none.
@@ -96,12 +97,13 @@ extension AuditStore {
             let clients = try Self.clients(runID: id, db)
             let results = try Self.results(runID: id, db)
             var domains: [StoredDomain] = []
+            var advice = AdviceTexts()
             let rows = try Row.fetchCursor(db, sql: "SELECT domain, client_id, advice, evidence FROM run_domain WHERE run_id = ? ORDER BY position",
                                            arguments: [id])
             while let row = try rows.next() {
                 let evidence: String? = row["evidence"]
                 domains.append(StoredDomain(domain: row["domain"], clientID: row["client_id"],
-                                            judgement: try evidence.map { _ in try Self.judgement(StoredDomainRow(row), results: results) },
+                                            judgement: try evidence.map { _ in try Self.judgement(StoredDomainRow(row), results: results, advice: &advice) },
                                             facts: try evidence.map { EvidenceFacts(try JSONColumn.decode(DomainEvidence.self, from: $0)) }))
             }
             return StoredRun(run: run, clients: clients, domains: domains)
@@ -171,9 +173,23 @@ extension AuditStore {
         return byDomain
     }
 
-    private static func judgement(_ row: StoredDomainRow, results: [String: [RuleResult]]) throws -> DomainJudgement {
+    private static func judgement(_ row: StoredDomainRow, results: [String: [RuleResult]],
+                                  advice: inout AdviceTexts) throws -> DomainJudgement {
         DomainJudgement(domain: row.domain, clientID: row.clientID, results: results[row.domain] ?? [],
-                        advice: try row.advice.map { try JSONColumn.decode(DeploymentAdvice.self, from: $0) })
+                        advice: try row.advice.map { try advice.decoded($0) })
+    }
+}
+
+/// Advice documents decoded once per distinct text: a fleet's domains share a handful of
+/// scenarios, and a JSONDecoder per domain was a third of reading a run's judgements back.
+private struct AdviceTexts {
+    private var decoded: [String: DeploymentAdvice] = [:]
+
+    mutating func decoded(_ text: String) throws -> DeploymentAdvice {
+        if let known = decoded[text] { return known }
+        let advice = try JSONColumn.decode(DeploymentAdvice.self, from: text)
+        decoded[text] = advice
+        return advice
     }
 }
 

@@ -289,6 +289,18 @@ public final class AuditStore: Sendable {
         _ = writtenRules.withLock { $0.removeValue(forKey: runID) }
     }
 
+    /// Copies what the write-ahead log holds into the database file now (a passive checkpoint:
+    /// readers go on reading), so that closing the store, which would otherwise do it while the
+    /// user waits for the process to end, has little left to copy.
+    public func checkpoint() async throws {
+        let pool = self.pool
+        do {
+            _ = try await Task { try await pool.writeWithoutTransaction { try $0.checkpoint(.passive) } }.value
+        } catch {
+            throw StoreError.wrapping(error, path: path, operation: "checkpointing the write-ahead log")
+        }
+    }
+
     /// Deletes old runs: keeps the last `keepLast` complete runs and every run started after the
     /// oldest of them; never touches a run that is still being written. Returns how many runs went.
     public func prune(keepLast: Int) async throws -> Int {

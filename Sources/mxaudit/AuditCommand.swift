@@ -57,6 +57,8 @@ struct AuditCommand: AsyncParsableCommand {
         // The network clients and their caches are gone with `collect`; the reports read the store.
         FreedMemory.returnToSystem()
         FileHandle.standardError.write(Data("mxaudit: run \(runID) complete: \(plan.domainCount) domains in \(settings.database)\n".utf8))
+        // The log's pages go into the file while the reports are read and written, not at the end.
+        let checkpoint = Task { try? await store.checkpoint() }
         do {
             if let keep = settings.keepRuns {
                 let removed = try await HistoryDatabase.perform { try await store.prune(keepLast: keep) }
@@ -65,9 +67,11 @@ struct AuditCommand: AsyncParsableCommand {
             try await ReportPublisher.publish(runID: runID, store: store, settings: settings, options: reportOptions,
                                               extraWaivers: plan.extraWaivers)
         } catch {
+            await checkpoint.value
             try writeStatistics(counted, started: started)
             throw error
         }
+        await checkpoint.value
         try writeStatistics(counted, started: started)
     }
 

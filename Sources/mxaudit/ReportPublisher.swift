@@ -51,7 +51,7 @@ enum ReportPublisher {
             StandardOutput.write(document + Data("\n".utf8))
         } else {
             let colour = ResultsTextRenderer.wantsColour()
-            ResultsTextRenderer.render(input.judgements, options: .init(colour: colour, showAll: options.showAll)) {
+            await ResultsTextRenderer.renderConcurrently(input.judgements, options: .init(colour: colour, showAll: options.showAll)) {
                 print($0, terminator: "")
             }
         }
