@@ -38,7 +38,7 @@ let package = Package(
         // SHA-2 digests (rule-set and inventory fingerprints, TLSA data) through the system OpenSSL.
         .target(name: "MXAuditDigest", dependencies: ["CMXAuditOpenSSL"], swiftSettings: strictSettings),
         // Dedicated threads for blocking C calls, so they never starve the cooperative pool.
-        .target(name: "MXAuditExecutor", swiftSettings: strictSettings),
+        .target(name: "MXAuditExecutor", dependencies: ["CMXAuditEpoll"], swiftSettings: strictSettings),
         // YAML inputs with file:line:column for every problem (inventory, rule sets, waivers, config).
         .target(name: "MXAuditYAML",
                 dependencies: ["MXAuditModel", .product(name: "Yams", package: "Yams")],
@@ -49,7 +49,7 @@ let package = Package(
                 swiftSettings: strictSettings),
         // DNS over libldns; DNSSEC validation from a trust anchor.
         .target(name: "MXAuditDNS",
-                dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditDigest", "CMXAuditLDNS", "CMXAuditEpoll"],
+                dependencies: ["MXAuditModel", "MXAuditExecutor", "MXAuditDigest", "CMXAuditLDNS"],
                 swiftSettings: strictSettings),
         // SMTP STARTTLS probe and TLS/DANE analysis over OpenSSL.
         .target(name: "MXAuditTLS",

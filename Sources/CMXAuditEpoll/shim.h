@@ -13,10 +13,11 @@ static inline int mxa_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); 
 /// A close-on-exec, non-blocking eventfd, or -1 (errno set).
 static inline int mxa_eventfd_create(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 
-/// Watches `fd` for input: once (re-armed by the next call) when `once`, else until removed.
-/// Tries to modify an existing registration first, then adds one. 0 or -1 (errno set).
-static inline int mxa_epoll_watch(int epfd, int fd, int once) {
-    struct epoll_event event = { .events = EPOLLIN | (once ? EPOLLONESHOT : 0), .data = { .fd = fd } };
+/// Watches `fd` for output when `writable`, else for input: once (re-armed by the next call) when
+/// `once`, else until removed. Tries to modify an existing registration first, then adds one.
+/// 0 or -1 (errno set).
+static inline int mxa_epoll_watch(int epfd, int fd, int writable, int once) {
+    struct epoll_event event = { .events = (writable ? EPOLLOUT : EPOLLIN) | (once ? EPOLLONESHOT : 0), .data = { .fd = fd } };
     if (epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &event) == 0) return 0;
     if (errno != ENOENT) return -1;
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);

@@ -24,10 +24,10 @@ enum DNSExchange {
     /// attempt's budget: the query is sent again on the same socket after 1 s, 2 s, 4 s … until
     /// the deadline, and an answer to any copy counts (a resolver joins duplicates to one lookup).
     ///
-    /// No thread waits: the socket is non-blocking and `DatagramReactor` resumes the task when a
+    /// No thread waits: the socket is non-blocking and `ReadinessReactor` resumes the task when a
     /// datagram arrives; cancelling the task ends the wait.
     static func udp(_ query: [UInt8], server: ResolverAddress, deadline: ContinuousClock.Instant,
-                    reactor: DatagramReactor = .shared, pool: UDPSocketPool = .shared,
+                    reactor: ReadinessReactor = .shared, pool: UDPSocketPool = .shared,
                     matches: ([UInt8]) -> Bool) async throws(Failed) -> [UInt8] {
         let socket: Int32
         var uses = 0
@@ -51,8 +51,8 @@ enum DNSExchange {
         var nextTransmission = ContinuousClock.now + retransmission
         var unmatched: (count: Int, last: [UInt8]) = (0, [])
         while true {
-            switch await reactor.waitForDatagram(on: socket, until: min(deadline, nextTransmission)) {
-            case .readable:
+            switch await reactor.wait(for: .readable, on: socket, until: min(deadline, nextTransmission)) {
+            case .ready:
                 break
             case .cancelled:
                 throw Failed(.cancelled, "the query to \(server) was cancelled")
@@ -152,7 +152,7 @@ enum DNSExchange {
         guard result != 0 else { return }
         guard errno == EINPROGRESS else { throw Failed(.network, "cannot connect to \(server): \(String(cString: strerror(errno)))") }
         var pollSet = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-        let remaining = milliseconds(until: deadline)
+        let remaining = ReadinessReactor.milliseconds(until: deadline)
         guard remaining > 0, poll(&pollSet, 1, remaining) == 1 else { throw Failed(.timeout, "connecting to \(server) timed out") }
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
@@ -164,7 +164,7 @@ enum DNSExchange {
                              token: CancellationToken) throws(Failed) {
         while true {
             if token.isCancelled { throw Failed(.cancelled, "the query to \(server) was cancelled") }
-            let remaining = milliseconds(until: deadline)
+            let remaining = ReadinessReactor.milliseconds(until: deadline)
             guard remaining > 0 else { throw Failed(.timeout, "resolver \(server) did not answer in time") }
             var pollSet = pollfd(fd: socket, events: events, revents: 0)
             let ready = poll(&pollSet, 1, remaining)
@@ -202,12 +202,5 @@ enum DNSExchange {
             offset += received
         }
         return buffer
-    }
-
-    static func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {
-        let remaining = deadline - ContinuousClock.now
-        guard remaining > .zero else { return 0 }
-        let (seconds, attoseconds) = remaining.components
-        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
     }
 }

@@ -22,6 +22,13 @@ struct Deadline: Sendable, Comparable {
         return Int32(clamping: (uptimeNanoseconds - now + 999_999) / 1_000_000)
     }
 
+    /// The same moment on the clock `ReadinessReactor` keeps.
+    var instant: ContinuousClock.Instant {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let left = uptimeNanoseconds > now ? uptimeNanoseconds - now : 0
+        return ContinuousClock.now + .nanoseconds(Int64(clamping: left))
+    }
+
     /// The earlier of two deadlines.
     func capped(at other: Deadline) -> Deadline { min(self, other) }
 

@@ -1,17 +1,18 @@
 import Foundation
+import MXAuditExecutor
 import MXAuditModel
 
 /// One TCP connection to an SMTP server: a non-blocking socket whose waits go through the
-/// `SocketReactor`, so a silent or slow server costs its own timeout and no thread.
+/// `ReadinessReactor`, so a silent or slow server costs its own timeout and no thread.
 /// It owns the descriptor and closes it once; a single probe task uses it at a time.
 final class SMTPConnection: @unchecked Sendable {
     let descriptor: Int32
-    private let reactor: SocketReactor
+    private let reactor: ReadinessReactor
     private var reader = SMTPReplyReader()
     private let lock = NSLock()
     private var closed = false
 
-    private init(descriptor: Int32, reactor: SocketReactor) {
+    private init(descriptor: Int32, reactor: ReadinessReactor) {
         self.descriptor = descriptor
         self.reactor = reactor
     }
@@ -20,7 +21,7 @@ final class SMTPConnection: @unchecked Sendable {
 
     /// Connects to `address` (an IPv4 or IPv6 literal) on `port` before `deadline`.
     static func connect(to address: String, family: AddressFamily, port: UInt16, deadline: Deadline,
-                        reactor: SocketReactor) async throws(Failure) -> SMTPConnection {
+                        reactor: ReadinessReactor) async throws(Failure) -> SMTPConnection {
         // Numeric host and service only: this parses the literal, it never asks DNS.
         var hints = addrinfo()
         hints.ai_family = family == .ipv4 ? AF_INET : AF_INET6
@@ -38,10 +39,11 @@ final class SMTPConnection: @unchecked Sendable {
         let started = Glibc.connect(descriptor, info.ai_addr, info.ai_addrlen)
         if started != 0 {
             guard errno == EINPROGRESS else { throw connectFailure(errno, address: address, port: port) }
-            switch await reactor.wait(for: .writable, on: descriptor, until: deadline) {
+            switch await reactor.wait(for: .writable, on: descriptor, until: deadline.instant) {
             case .ready: break
             case .timedOut: throw Failure(.timeout, "no TCP connection to \(address) port \(port) within the connect timeout")
             case .cancelled: throw Failure(.cancelled, "the probe was cancelled while connecting")
+            case .unwatchable(let code): throw Self.unwatchable(code)
             }
             var error: Int32 = 0
             var errorLength = socklen_t(MemoryLayout<Int32>.size)
@@ -119,8 +121,8 @@ final class SMTPConnection: @unchecked Sendable {
         Glibc.close(descriptor)
     }
 
-    private func waitFor(_ interest: SocketReactor.Interest, phase: String, until deadline: Deadline) async throws(Failure) {
-        switch await reactor.wait(for: interest, on: descriptor, until: deadline) {
+    private func waitFor(_ interest: ReadinessReactor.Interest, phase: String, until deadline: Deadline) async throws(Failure) {
+        switch await reactor.wait(for: interest, on: descriptor, until: deadline.instant) {
         case .ready: return
         case .timedOut:
             // A server that trickles its reply is not one that never answered: say how far it got.
@@ -128,6 +130,11 @@ final class SMTPConnection: @unchecked Sendable {
             throw Failure(.timeout, partial > 0 ? "the \(phase) was still incomplete at the timeout (\(partial) bytes without a line end)"
                                                 : "no \(phase) before the timeout")
         case .cancelled: throw Failure(.cancelled, "the probe was cancelled during the \(phase)")
+        case .unwatchable(let code): throw Self.unwatchable(code)
         }
+    }
+
+    private static func unwatchable(_ code: Int32) -> Failure {
+        Failure(.local, "cannot wait for the connection: \(String(cString: strerror(code)))")
     }
 }

@@ -19,7 +19,7 @@ public actor SMTPProber {
     }
 
     private let engine: SMTPEndpointProbe
-    private let reactor: SocketReactor
+    private let reactor: ReadinessReactor
     private let counters: ProbeCounters
     private var probes: [Key: Shared] = [:]
 
@@ -27,7 +27,7 @@ public actor SMTPProber {
     ///   without a thread, so a pool smaller than the number of connections in flight is fine.
     public init(settings: SMTPProbeSettings, executor: BlockingExecutor) {
         let counters = ProbeCounters()
-        let reactor = SocketReactor()
+        let reactor = ReadinessReactor.shared
         var runner: SMTPSessionRunner?
         var setupFailure: Failure?
         do {
@@ -44,8 +44,6 @@ public actor SMTPProber {
         self.reactor = reactor
         self.counters = counters
     }
-
-    deinit { reactor.stop() }
 
     /// The evidence of `address` probed with `serverName` as SNI and reference name; `tlsa` is the
     /// host's TLSA observation (secure and present: DANE applies; absent/skipped: not applicable;

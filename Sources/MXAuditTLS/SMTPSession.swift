@@ -42,7 +42,7 @@ struct SMTPSessionOutcome: Sendable {
 /// on the blocking executor, bounded by its own deadline.
 struct SMTPSessionRunner: Sendable {
     let settings: SMTPProbeSettings
-    let reactor: SocketReactor
+    let reactor: ReadinessReactor
     let executor: BlockingExecutor
     let tlsContext: TLSClientContext
     let counters: ProbeCounters

@@ -38,8 +38,7 @@ struct ServerHelloOnlyAgainstTestbedTests {
         let testbed = try Testbed.load()
         let settings = SMTPProbeSettings(heloName: "probe.mxaudit.test", connectTimeout: 5, bannerTimeout: 15,
                                          commandTimeout: 10, handshakeTimeout: 10, retryDelay: 1, caFile: testbed.caFile)
-        let reactor = SocketReactor()
-        defer { reactor.stop() }
+        let reactor = ReadinessReactor.shared
         let runner = SMTPSessionRunner(settings: settings, reactor: reactor, executor: BlockingExecutor(maximumThreads: 16),
                                        tlsContext: try TLSClientContext(), counters: ProbeCounters())
         let hosts = try #require(testbed.catalogue["hosts"] as? [String: [String: Any]])

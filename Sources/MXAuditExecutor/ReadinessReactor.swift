@@ -1,21 +1,26 @@
 import CMXAuditEpoll
 import Foundation
 
-/// Waits for DNS answers without a thread per query: one thread sleeps in `epoll_wait` for every
-/// UDP socket awaiting an answer and resumes the querying task when a datagram arrives, its
-/// deadline passes or the task is cancelled. The task itself sends, receives (non-blocking) and
-/// parses; the reactor never touches a socket's data.
+/// Waits for sockets to become readable or writable without a thread per socket: one thread sleeps
+/// in `epoll_wait` for every registered socket and resumes the waiting task when its socket is
+/// ready, its deadline passes or the task is cancelled. The tasks do their own non-blocking I/O;
+/// the reactor never touches a socket's data.
 ///
-/// A blocking thread per query meant two thread hand-offs and a `poll` for each of an audit's
-/// ten thousand queries; here a busy second of answers costs a few wake-ups of one thread.
-final class DatagramReactor: @unchecked Sendable {
-    enum Outcome: Sendable {
-        case readable, timedOut, cancelled
-        /// epoll refused to watch the socket (errno): nothing will ever wake this wait.
+/// DNS answers and SMTP dialogs wait here. A blocking thread per DNS query meant two thread
+/// hand-offs and a `poll` for each of an audit's ten thousand queries, and SMTP servers are slow on
+/// purpose (greeting delays, tarpits): with a thread per connection a fleet of slow hosts would
+/// exhaust any pool. A waiting task costs its registration; a ready socket costs O(1), however
+/// many others wait (a `poll` over all of them was rebuilt at every wake-up).
+public final class ReadinessReactor: @unchecked Sendable {
+    public enum Interest: Sendable { case readable, writable }
+
+    public enum Outcome: Sendable, Equatable {
+        case ready, timedOut, cancelled
+        /// epoll refused to watch the socket (errno): nothing would ever wake this wait.
         case unwatchable(Int32)
     }
 
-    static let shared = DatagramReactor()
+    public static let shared = ReadinessReactor()
 
     /// How often deadlines are checked: a timeout fires at most this late.
     static let deadlineResolution: Duration = .milliseconds(20)
@@ -42,17 +47,18 @@ final class DatagramReactor: @unchecked Sendable {
     private init() {
         epoll = mxa_epoll_create()
         wakeUp = mxa_eventfd_create()
-        // Without these the process cannot query DNS at all: a broken process, not a lookup failure.
-        precondition(epoll >= 0 && wakeUp >= 0, "cannot create the DNS reactor: \(String(cString: strerror(errno)))")
-        precondition(mxa_epoll_watch(epoll, wakeUp, 0) == 0, "cannot watch the DNS reactor's wake-up")
+        // Without these the process cannot wait for any socket: a broken process, not a probe failure.
+        precondition(epoll >= 0 && wakeUp >= 0, "cannot create the socket reactor: \(String(cString: strerror(errno)))")
+        precondition(mxa_epoll_watch(epoll, wakeUp, 0, 0) == 0, "cannot watch the socket reactor's wake-up")
         let thread = Thread { [self] in loop() }
-        thread.name = "mxaudit-dns-reactor"
+        thread.name = "mxaudit-reactor"
         thread.stackSize = 256 * 1024
         thread.start()
     }
 
-    /// Suspends until `descriptor` has a datagram to read, `deadline` passes or the task is cancelled.
-    func waitForDatagram(on descriptor: Int32, until deadline: ContinuousClock.Instant) async -> Outcome {
+    /// Suspends until `descriptor` is ready for `interest`, `deadline` passes or the task is cancelled.
+    /// An error or a hang-up on the socket counts as ready: the next read or write reports it.
+    public func wait(for interest: Interest, on descriptor: Int32, until deadline: ContinuousClock.Instant) async -> Outcome {
         let wait = Wait(descriptor: descriptor, deadline: deadline)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -69,7 +75,7 @@ final class DatagramReactor: @unchecked Sendable {
                 // An idle reactor sleeps without a timeout: it must start watching the deadline.
                 if wasIdle { mxa_eventfd_signal(wakeUp) }
                 // One event, then disarmed: a socket kept for reuse stays registered but quiet.
-                guard mxa_epoll_watch(epoll, descriptor, 1) == 0 else {
+                guard mxa_epoll_watch(epoll, descriptor, interest == .writable ? 1 : 0, 1) == 0 else {
                     finish(wait, with: .unwatchable(errno))
                     return
                 }
@@ -98,15 +104,15 @@ final class DatagramReactor: @unchecked Sendable {
         var nextDeadlineCheck = ContinuousClock.now + Self.deadlineResolution
         while true {
             let idle = lock.withLock { waits.isEmpty }
-            let timeout = idle ? -1 : max(0, DNSExchange.milliseconds(until: nextDeadlineCheck))
+            let timeout = idle ? -1 : max(0, Self.milliseconds(until: nextDeadlineCheck))
             let count = mxa_epoll_wait_descriptors(epoll, &ready, Int32(ready.count), timeout)
-            var readable: [Wait] = []
+            var readied: [Wait] = []
             lock.lock()
             for descriptor in ready.prefix(Int(max(count, 0))) {
                 if descriptor == wakeUp {
                     mxa_eventfd_drain(wakeUp)
                 } else if let wait = waits[descriptor] {
-                    readable.append(wait)
+                    readied.append(wait)
                 }
             }
             var expired: [Wait] = []
@@ -116,8 +122,16 @@ final class DatagramReactor: @unchecked Sendable {
                 nextDeadlineCheck = now + Self.deadlineResolution
             }
             lock.unlock()
-            for wait in readable { finish(wait, with: .readable) }
+            for wait in readied { finish(wait, with: .ready) }
             for wait in expired { finish(wait, with: .timedOut) }
         }
+    }
+
+    /// Whole milliseconds from now until `instant`, rounded up; 0 once it has passed.
+    public static func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
+        let left = ContinuousClock.now.duration(to: instant)
+        guard left > .zero else { return 0 }
+        let (seconds, attoseconds) = left.components
+        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }
