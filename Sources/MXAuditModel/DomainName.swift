@@ -36,21 +36,14 @@ public struct DomainName: Hashable, Sendable, Codable, Comparable, CustomStringC
     /// Parses a name typed by a person: Unicode or A-labels, any case, optional final dot.
     /// Underscore labels are allowed so that service names (`_25._tcp.mx.example`) parse too.
     public init(_ text: String) throws(ValidationError) {
-        let mapped: String
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            // Nearly every name: ASCII is already NFC, and trimming needs no Unicode tables (going
-            // through Foundation for both was most of reading a large inventory).
-            var trimmed = Self.trimmingASCIIBlanks(text)
-            if trimmed.hasSuffix(".") { trimmed.removeLast() }
-            guard !trimmed.isEmpty else { throw .empty }
-            mapped = trimmed.lowercased()
-        } else {
-            var trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasSuffix(".") { trimmed.removeLast() }
-            guard !trimmed.isEmpty else { throw .empty }
-            // IDNA2008 mapping as browsers do it (UTS #46 in its simplest form): NFC and lower case.
-            mapped = trimmed.precomposedStringWithCanonicalMapping.lowercased()
-        }
+        // Nearly every name is ASCII: already NFC, and trimmed without Unicode tables (going
+        // through Foundation for both was most of reading a large inventory).
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        var trimmed = isASCII ? Self.trimmingASCIIBlanks(text) : text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix(".") { trimmed.removeLast() }
+        guard !trimmed.isEmpty else { throw .empty }
+        // IDNA2008 mapping as browsers do it (UTS #46 in its simplest form): NFC and lower case.
+        let mapped = (isASCII ? trimmed : trimmed.precomposedStringWithCanonicalMapping).lowercased()
         var asciiLabels: [String] = []
         var unicodeLabels: [String] = []
         for rawLabel in mapped.split(separator: ".", omittingEmptySubsequences: false) {

@@ -142,14 +142,15 @@ extension AuditStore {
             .map { try JSONColumn.decode(DomainEvidence.self, from: $0) }
     }
 
-    /// Every result of a run, by domain, in the order the rules produced them; only those of the
-    /// domains sorting at or after `from` and before `below` when given.
+    /// One domain's results in a run, in the order the rules produced them.
     private static func results(runID: Int64, domain: String, _ db: Database) throws -> [RuleResult] {
         let rules = try StoredRows.rules(runID: runID, db)
         return try Row.fetchAll(db, sql: "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ? AND domain = ? ORDER BY position",
                                 arguments: [runID, domain]).map { try StoredRows.result($0, rules: rules) }
     }
 
+    /// Every result of a run, by domain, in the order the rules produced them; only those of the
+    /// domains sorting at or after `from` and before `below` when given.
     private static func results(runID: Int64, from: String? = nil, below: String? = nil,
                                 _ db: Database) throws -> [String: [RuleResult]] {
         var sql = "SELECT \(StoredRows.resultColumns) FROM result WHERE run_id = ?"

@@ -132,16 +132,9 @@ struct StoredRule: Equatable, Sendable {
     var scope: RuleScope
     var remediation: String?
     var references: [String]
+}
 
-    init(rulesetVersion: String, title: String, level: RuleLevel, scope: RuleScope, remediation: String?, references: [String]) {
-        self.rulesetVersion = rulesetVersion
-        self.title = title
-        self.level = level
-        self.scope = scope
-        self.remediation = remediation
-        self.references = references
-    }
-
+extension StoredRule {
     /// Whether `result` carries this rule (compared without building a rule from it).
     func matches(_ result: RuleResult) -> Bool {
         rulesetVersion == result.rulesetVersion && title == result.ruleTitle && level == result.level && scope == result.scope

@@ -1,36 +1,21 @@
-import Foundation
+import MXAuditExecutor
 
 /// A point on the monotonic clock by which a whole phase (connect, greeting, a command, a handshake)
 /// must be done: every read and wait of the phase shares it, so a peer that trickles bytes cannot
 /// stretch the phase beyond its bound.
 struct Deadline: Sendable, Comparable {
-    let uptimeNanoseconds: UInt64
+    /// On the clock `ReadinessReactor` keeps, so that a wait hands it over as it is.
+    let instant: ContinuousClock.Instant
 
-    static var now: Deadline { Deadline(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds) }
+    static func after(_ seconds: Double) -> Deadline { Deadline(instant: .now + .seconds(max(0, seconds))) }
 
-    static func after(_ seconds: Double) -> Deadline {
-        let nanoseconds = UInt64(max(0, seconds) * 1_000_000_000)
-        return Deadline(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds &+ nanoseconds)
-    }
-
-    var hasPassed: Bool { DispatchTime.now().uptimeNanoseconds >= uptimeNanoseconds }
+    var hasPassed: Bool { instant <= .now }
 
     /// Milliseconds left, rounded up so that a wait never ends just before the deadline; 0 once passed.
-    var remainingMilliseconds: Int32 {
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard uptimeNanoseconds > now else { return 0 }
-        return Int32(clamping: (uptimeNanoseconds - now + 999_999) / 1_000_000)
-    }
-
-    /// The same moment on the clock `ReadinessReactor` keeps.
-    var instant: ContinuousClock.Instant {
-        let now = DispatchTime.now().uptimeNanoseconds
-        let left = uptimeNanoseconds > now ? uptimeNanoseconds - now : 0
-        return ContinuousClock.now + .nanoseconds(Int64(clamping: left))
-    }
+    var remainingMilliseconds: Int32 { ReadinessReactor.milliseconds(until: instant) }
 
     /// The earlier of two deadlines.
     func capped(at other: Deadline) -> Deadline { min(self, other) }
 
-    static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.uptimeNanoseconds < rhs.uptimeNanoseconds }
+    static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.instant < rhs.instant }
 }

@@ -49,9 +49,9 @@ struct SMTPSessionRunner: Sendable {
 
     func run(address: String, family: AddressFamily, serverName: String,
              profile: TLSHandshakeProfile, depth: HandshakeDepth = .complete) async -> SMTPSessionOutcome {
-        let started = Deadline.now
+        let started = ContinuousClock.now
         var outcome = await dialog(address: address, family: family, serverName: serverName, profile: profile, depth: depth)
-        outcome.durationMilliseconds = Int((Deadline.now.uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+        outcome.durationMilliseconds = Int(started.duration(to: .now) / .milliseconds(1))
         return outcome
     }
 
